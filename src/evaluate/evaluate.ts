@@ -1,0 +1,238 @@
+import { detectAi } from '../detect/detect.js';
+import { compilePathMatcher, type PathMatcher } from '../policy/globs.js';
+import { POLICY_PATH, type Policy, type Reviewers } from '../policy/types.js';
+import {
+  contributorLogins,
+  isBot,
+  membership,
+  personalDiscount,
+  reviewerStandings,
+  type Eligibility,
+  type ReviewerStanding,
+} from './approvals.js';
+import type { PullRequestFacts } from './facts.js';
+import type { DiscountedReview, OverrideResult, RequirementResult, Verdict } from './verdict.js';
+
+export interface EvaluateOptions {
+  /** Path of the policy file in the repository; a PR that changes it is always critical. */
+  policyPath?: string;
+}
+
+interface Needed {
+  rule: string;
+  kind: RequirementResult['kind'];
+  files: string[];
+  approvals: number;
+  reviewers: Reviewers;
+}
+
+const compiled = new WeakMap<Policy, PathMatcher[]>();
+
+/** Each critical rule's matcher, compiled once per policy object. */
+function ruleMatchers(policy: Policy): PathMatcher[] {
+  let m = compiled.get(policy);
+  if (!m) {
+    m = policy.critical_paths.map((r) => compilePathMatcher(r.paths, r.exclude));
+    compiled.set(policy, m);
+  }
+  return m;
+}
+
+/**
+ * The verdict on a pull request: pure, total and fail-closed. Any incomplete or unreadable input
+ * gives the outcome `error`, never `pass`.
+ */
+export function evaluate(
+  policy: Policy,
+  facts: PullRequestFacts,
+  options: EvaluateOptions = {},
+): Verdict {
+  const policyPath = options.policyPath ?? POLICY_PATH;
+  const errors: string[] = [];
+  const changedFiles = Math.max(facts.changedFilesCount ?? 0, facts.files.length);
+  if (!facts.commitsComplete) {
+    errors.push(
+      `GitHub did not list every commit of this pull request (${facts.commits.length} read), so AI evidence may be missing`,
+    );
+  }
+  if (!facts.filesComplete) {
+    errors.push(
+      `GitHub listed ${facts.files.length} of ${changedFiles} changed files, so critical paths may be missing; split the pull request`,
+    );
+  }
+
+  const evidence = detectAi(policy.detection, facts, { selfLabel: policy.actions.label });
+  const aiAssisted = evidence.length > 0;
+  const needed = requirementsFor(policy, facts, aiAssisted, policyPath);
+
+  const eligibility: Eligibility = {
+    prAuthor: facts.author.login,
+    contributors: contributorLogins(facts),
+    headSha: facts.headSha,
+    settings: policy.approval,
+  };
+  const { standings, ghosts } = reviewerStandings(facts.reviews);
+  const requirements = needed.map((n) => judge(n, standings, ghosts, eligibility, facts, errors));
+  const override = judgeOverride(policy, facts, errors);
+
+  let outcome: Verdict['outcome'];
+  if (errors.length > 0) outcome = 'error';
+  else if (requirements.every((r) => r.satisfied)) outcome = 'pass';
+  else if (override?.allowed) outcome = 'overridden';
+  else outcome = 'approval_required';
+
+  return { outcome, aiAssisted, evidence, changedFiles, requirements, override, errors };
+}
+
+function requirementsFor(
+  policy: Policy,
+  facts: PullRequestFacts,
+  aiAssisted: boolean,
+  policyPath: string,
+): Needed[] {
+  const needed: Needed[] = [];
+  if (aiAssisted || policy.apply_to_human_prs) {
+    const matchers = ruleMatchers(policy);
+    policy.critical_paths.forEach((rule, i) => {
+      const matches = matchers[i]!;
+      const files = facts.files
+        .filter((f) => matches(f.path) || (f.previousPath !== undefined && matches(f.previousPath)))
+        .map((f) => f.path);
+      if (files.length > 0) {
+        needed.push({
+          rule: rule.name,
+          kind: 'critical_path',
+          files,
+          approvals: rule.approvals,
+          reviewers: rule.reviewers,
+        });
+      }
+    });
+  }
+  if (aiAssisted && needed.length === 0 && policy.ai_default.approvals > 0) {
+    needed.push({
+      rule: 'AI-assisted default',
+      kind: 'ai_default',
+      files: facts.files.map((f) => f.path),
+      approvals: policy.ai_default.approvals,
+      reviewers: policy.ai_default.reviewers,
+    });
+  }
+  // The rules cannot be changed without review, whoever changes them.
+  const policyFiles = facts.files
+    .filter((f) => f.path === policyPath || f.previousPath === policyPath)
+    .map((f) => f.path);
+  if (policyFiles.length > 0) {
+    needed.push({
+      rule: 'policy file',
+      kind: 'policy_file',
+      files: policyFiles,
+      approvals: Math.max(1, policy.policy_file.approvals),
+      reviewers: policy.policy_file.reviewers,
+    });
+  }
+  return needed;
+}
+
+function judge(
+  n: Needed,
+  standings: ReviewerStanding[],
+  ghosts: number,
+  e: Eligibility,
+  facts: PullRequestFacts,
+  errors: string[],
+): RequirementResult {
+  const approvedBy: string[] = [];
+  const changesRequestedBy: string[] = [];
+  const discounted: DiscountedReview[] = [];
+  if (ghosts > 0) {
+    discounted.push({
+      login: 'ghost',
+      reason: 'unknown-user',
+      detail: `${ghosts} review(s) by deleted accounts cannot be attributed to anyone`,
+    });
+  }
+  for (const s of standings) {
+    const personal = personalDiscount(s, e);
+    if (personal) {
+      discounted.push(personal);
+      continue;
+    }
+    const m = membership(s.login, n.reviewers, facts.teams);
+    if (typeof m === 'object') {
+      const msg = `could not read the members of team ${m.unknownTeam} (named by ${n.rule}): it does not exist or the app cannot see it`;
+      if (!errors.includes(msg)) errors.push(msg);
+      continue;
+    }
+    if (m === 'not-member') {
+      discounted.push({
+        login: s.login,
+        reason: 'not-a-reviewer',
+        detail: `@${s.login} is not one of the reviewers ${n.rule} requires`,
+      });
+      continue;
+    }
+    if (s.state === 'APPROVED') {
+      approvedBy.push(s.login);
+    } else {
+      if (e.settings.changes_requested_blocks) changesRequestedBy.push(s.login);
+      if (s.approvedBefore) {
+        discounted.push({
+          login: s.login,
+          reason: 'superseded',
+          detail: `@${s.login} approved earlier but then requested changes`,
+        });
+      }
+    }
+  }
+  const missing = Math.max(0, n.approvals - approvedBy.length);
+  return {
+    rule: n.rule,
+    kind: n.kind,
+    files: n.files,
+    approvals: n.approvals,
+    reviewers: n.reviewers,
+    approvedBy,
+    changesRequestedBy,
+    missing,
+    satisfied: missing === 0 && changesRequestedBy.length === 0,
+    discounted,
+  };
+}
+
+function judgeOverride(
+  policy: Policy,
+  facts: PullRequestFacts,
+  errors: string[],
+): OverrideResult | null {
+  const o = policy.override;
+  if (!o) return null;
+  const label = facts.labels.find((l) => l.name.toLowerCase() === o.label.toLowerCase());
+  if (!label) return null;
+  const by = label.appliedBy;
+  const base = { label: label.name, appliedBy: by?.login ?? null };
+  if (!by) {
+    return { ...base, allowed: false, detail: 'GitHub did not say who applied the label' };
+  }
+  if (isBot(by)) {
+    return { ...base, allowed: false, detail: `@${by.login} is a bot and cannot override` };
+  }
+  if (o.teams.length === 0 && o.users.length === 0) {
+    return { ...base, allowed: false, detail: 'the policy names nobody who may override' };
+  }
+  const m = membership(by.login, o, facts.teams);
+  if (typeof m === 'object') {
+    errors.push(
+      `could not read the members of override team ${m.unknownTeam}: it does not exist or the app cannot see it`,
+    );
+    return { ...base, allowed: false, detail: `membership of ${m.unknownTeam} could not be read` };
+  }
+  if (m === 'not-member') {
+    return {
+      ...base,
+      allowed: false,
+      detail: `@${by.login} applied the label but is not allowed to override`,
+    };
+  }
+  return { ...base, allowed: true, detail: `applied by @${by.login}` };
+}

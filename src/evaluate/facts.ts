@@ -1,0 +1,79 @@
+/**
+ * Everything the evaluation needs to know about a pull request, as plain data.
+ * The GitHub adapter and the local git adapter each gather these; neither passes anything else.
+ */
+
+export type ActorType = 'User' | 'Bot' | 'Organization' | 'Mannequin' | 'Unknown';
+
+export interface Actor {
+  login: string;
+  type: ActorType;
+}
+
+/** A person or tool as git records them, with the GitHub login when GitHub could link one. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+  login: string | null;
+  /** True when GitHub says the linked account is a bot, or the email is a bot's noreply address. */
+  bot?: boolean;
+}
+
+export interface CommitFact {
+  sha: string;
+  message: string;
+  /** The primary author first, then co-authors as GitHub (or the trailers) list them. */
+  authors: GitIdentity[];
+  committer: GitIdentity;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** For renames and copies, the path the file had before; it is matched against the rules too. */
+  previousPath?: string;
+}
+
+export interface LabelFact {
+  name: string;
+  /** Who applied the label most recently; null when GitHub did not say. */
+  appliedBy: Actor | null;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+
+export interface ReviewFact {
+  id: string | number;
+  user: Actor | null;
+  state: ReviewState;
+  /** The commit the review was made on; null when GitHub no longer knows it. */
+  commitId: string | null;
+  /** ISO 8601. */
+  submittedAt: string | null;
+}
+
+/** A team's current members, read at evaluation time; null when the team does not exist or cannot be read. */
+export type TeamMembers = string[] | null;
+
+export interface PullRequestFacts {
+  /** owner/name, for messages only. */
+  repository?: string;
+  number?: number;
+  title: string;
+  body: string;
+  author: Actor;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  commits: CommitFact[];
+  /** False when GitHub would not list every commit; the verdict then fails closed. */
+  commitsComplete: boolean;
+  files: ChangedFile[];
+  /** False when GitHub would not list every changed file; the verdict then fails closed. */
+  filesComplete: boolean;
+  /** The total number of changed files GitHub reports, when known. */
+  changedFilesCount?: number;
+  labels: LabelFact[];
+  reviews: ReviewFact[];
+  /** Members of each team the policy names, keyed by slug (lower-case). Missing key: not read. */
+  teams: Record<string, TeamMembers>;
+}

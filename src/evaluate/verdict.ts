@@ -1,0 +1,50 @@
+import type { Evidence } from '../detect/evidence.js';
+import type { Reviewers } from '../policy/types.js';
+
+export type Outcome = 'pass' | 'approval_required' | 'overridden' | 'error';
+
+/** Why an approval (or a block) did not count toward a requirement. */
+export type DiscountReason =
+  'pr-author' | 'contributor' | 'bot' | 'not-a-reviewer' | 'stale' | 'superseded' | 'unknown-user';
+
+export interface DiscountedReview {
+  login: string;
+  reason: DiscountReason;
+  /** A sentence for the audit comment. */
+  detail: string;
+}
+
+export interface RequirementResult {
+  /** The critical rule's name, or "policy file" / "AI-assisted default". */
+  rule: string;
+  kind: 'critical_path' | 'policy_file' | 'ai_default';
+  files: string[];
+  /** Approvals required. */
+  approvals: number;
+  reviewers: Reviewers;
+  /** Logins whose approvals counted. */
+  approvedBy: string[];
+  /** Counted reviewers whose latest review requests changes. */
+  changesRequestedBy: string[];
+  missing: number;
+  satisfied: boolean;
+  discounted: DiscountedReview[];
+}
+
+export interface OverrideResult {
+  label: string;
+  appliedBy: string | null;
+  allowed: boolean;
+  detail: string;
+}
+
+export interface Verdict {
+  outcome: Outcome;
+  aiAssisted: boolean;
+  evidence: Evidence[];
+  changedFiles: number;
+  requirements: RequirementResult[];
+  override: OverrideResult | null;
+  /** What went wrong, when the outcome is error. */
+  errors: string[];
+}
