@@ -1,0 +1,33 @@
+/** The part of an Octokit instance (Probot's `context.octokit`) the adapter uses. */
+export interface GitHubClient {
+  graphql: <T>(query: string, vars?: Record<string, unknown>) => Promise<T>;
+  request: (
+    route: string,
+    params?: Record<string, unknown>,
+  ) => Promise<{ data: any; status: number; headers: Record<string, any> }>;
+}
+
+/** A short account of an Octokit or GraphQL error, for messages people read. */
+export function describeError(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { status?: unknown; message?: unknown; errors?: unknown };
+    if (Array.isArray(e.errors) && e.errors.length > 0) {
+      return e.errors
+        .map((x: { type?: string; message?: string }) =>
+          x && typeof x === 'object'
+            ? `${x.type ? `${x.type}: ` : ''}${x.message ?? 'unknown error'}`
+            : String(x),
+        )
+        .join('; ');
+    }
+    const message = typeof e.message === 'string' && e.message ? e.message : String(err);
+    return typeof e.status === 'number' ? `HTTP ${e.status}: ${message}` : message;
+  }
+  return String(err);
+}
+
+/** HTTP status of an Octokit request error, if it has one. */
+export function errorStatus(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}

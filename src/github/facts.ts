@@ -1,0 +1,695 @@
+/**
+ * The read side of the GitHub adapter: gathers a pull request's facts, the default branch head and
+ * the policy file text with as few reads as GitHub allows, and reads team memberships.
+ *
+ * Fail closed: a list GitHub will not give in full is marked incomplete, never passed off as whole;
+ * any error from GitHub is thrown with a message that says what could not be read.
+ */
+
+import type {
+  Actor,
+  ActorType,
+  ChangedFile,
+  CommitFact,
+  GitIdentity,
+  LabelFact,
+  PullRequestFacts,
+  ReviewFact,
+  ReviewState,
+} from '../evaluate/facts.js';
+import { POLICY_PATH } from '../policy/types.js';
+import { COMMENT_MARKER } from '../render/escape.js';
+import {
+  CONNECTION_NAMES,
+  CURSOR_VARIABLES,
+  ORG_TEAMS_QUERY,
+  PAGE_SIZE,
+  PULL_REQUEST_QUERY,
+  commitAuthorsQuery,
+  commitsByOidQuery,
+  pullRequestPageQuery,
+  teamMembersQuery,
+  type CommitObjectsAnswer,
+  type OrgTeamsAnswer,
+  type PageInfoBackward,
+  type PageInfoForward,
+  type PullRequestConnection,
+  type PullRequestPageAnswer,
+  type RawActor,
+  type RawCommit,
+  type RawGitActor,
+  type RawLabeledEvent,
+  type RawReview,
+  type RawPullRequest,
+  type RawRequestedReviewer,
+  type SnapshotAnswer,
+  type TeamMembersAnswer,
+} from './queries.js';
+import { describeError, type GitHubClient } from './client.js';
+
+export type { GitHubClient } from './client.js';
+
+export interface PullRequestSnapshot {
+  facts: PullRequestFacts;
+  defaultBranch: string;
+  defaultBranchSha: string;
+  /** The policy file on the default branch; null when there is none there. */
+  policyText: string | null;
+  /**
+   * True when the policy file exists but its text could not be taken from the GraphQL answer (too
+   * big, truncated, binary, or not a plain file): read it again with `loadPolicySource`.
+   */
+  policyTruncated: boolean;
+  baseRepoOwnerType: 'Organization' | 'User';
+  /** 'OPEN', 'CLOSED' or 'MERGED'. */
+  state: string;
+  /**
+   * The app's audit comment (written by this app and starting with the marker) among the first 100
+   * comments; `undefined` when it is not there and more comments exist, so the caller must search on.
+   */
+  auditComment: { id: number; body: string } | null | undefined;
+  /** Users and teams (lower-case) asked to review, now or earlier: a request is never repeated. */
+  requested: { users: string[]; teams: string[] };
+}
+
+/** GitHub lists at most this many commits of a pull request. */
+export const PR_COMMITS_CAP = 250;
+/** The most commits the adapter will walk when GitHub's PR list stops early. */
+export const MAX_COMMIT_WALK = 10_000;
+/** GitHub lists at most this many changed files of a pull request. */
+export const PR_FILES_CAP = 3_000;
+
+const REVIEW_STATES: ReadonlySet<string> = new Set<ReviewState>([
+  'APPROVED',
+  'CHANGES_REQUESTED',
+  'COMMENTED',
+  'DISMISSED',
+  'PENDING',
+]);
+
+const ACTOR_TYPES: Record<string, ActorType> = {
+  User: 'User',
+  Bot: 'Bot',
+  Organization: 'Organization',
+  Mannequin: 'Mannequin',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new Error(`could not read ${what}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+function fail(what: string, why: string): never {
+  throw new Error(`could not read ${what}: ${why}`);
+}
+
+function nextCursor(what: string, page: PageInfoForward, previous: string | null): string {
+  if (!page.endCursor || page.endCursor === previous) {
+    fail(what, 'GitHub said there were more pages but gave no new cursor');
+  }
+  return page.endCursor;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping
+
+/** GraphQL gives bot logins without the `[bot]` suffix that REST and webhooks use; add it back. */
+function toActor(raw: RawActor | null | undefined): Actor | null {
+  if (!raw || typeof raw.login !== 'string' || raw.login === '') return null;
+  const type = ACTOR_TYPES[raw.__typename] ?? 'Unknown';
+  if (type !== 'Bot' && raw.login.toLowerCase() === 'ghost') return null; // a deleted account
+  const login = type === 'Bot' && !raw.login.endsWith('[bot]') ? `${raw.login}[bot]` : raw.login;
+  return { login, type };
+}
+
+const BOT_NOREPLY = /\[bot\]@users\.noreply\.github\.com$/i;
+
+function toIdentity(raw: RawGitActor | null | undefined): GitIdentity {
+  const name = raw?.name ?? '';
+  const email = raw?.email ?? '';
+  const login = raw?.user?.login ?? null;
+  return { name, email, login, bot: BOT_NOREPLY.test(email) };
+}
+
+interface CommitState {
+  raw: RawCommit;
+  authors: GitIdentity[];
+  authorsPage: PageInfoForward;
+}
+
+function commitState(raw: RawCommit): CommitState {
+  return {
+    raw,
+    authors: (raw.authors?.nodes ?? []).filter(isPresent).map(toIdentity),
+    authorsPage: raw.authors?.pageInfo ?? { hasNextPage: false, endCursor: null },
+  };
+}
+
+function toCommitFact(c: CommitState): CommitFact {
+  return {
+    sha: c.raw.oid,
+    message: c.raw.message,
+    authors: c.authors,
+    committer: toIdentity(c.raw.committer),
+  };
+}
+
+function toReview(raw: RawReview, what: string): ReviewFact {
+  if (!REVIEW_STATES.has(raw.state)) fail(what, `unknown review state "${raw.state}"`);
+  return {
+    id: raw.databaseId ?? raw.id,
+    user: toActor(raw.author),
+    state: raw.state as ReviewState,
+    commitId: raw.commit?.oid ?? null,
+    submittedAt: raw.submittedAt ?? null,
+  };
+}
+
+function isPresent<T>(x: T | null | undefined): x is T {
+  return x !== null && x !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pull request
+
+/**
+ * Reads a pull request's facts, the default branch head and the policy file text: one GraphQL
+ * query for a PR with at most 100 commits, files, labels and reviews, then one follow-up query per
+ * further page round (asking only for the connections that still have pages).
+ */
+export async function readPullRequest(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  number: number,
+): Promise<PullRequestSnapshot> {
+  const ref = `${owner}/${repo}#${number}`;
+  const answer = await reading(`pull request ${ref}`, () =>
+    gh.graphql<SnapshotAnswer>(PULL_REQUEST_QUERY, {
+      owner,
+      repo,
+      number,
+      policyExpression: `HEAD:${POLICY_PATH}`,
+    }),
+  );
+  const repository = answer?.repository;
+  if (!repository) fail(`pull request ${ref}`, `repository ${owner}/${repo} not found`);
+  const pr = repository.pullRequest;
+  if (!pr) fail(`pull request ${ref}`, 'pull request not found');
+  const defaultBranch = repository.defaultBranchRef;
+  if (!defaultBranch?.target?.oid) {
+    fail(`default branch of ${owner}/${repo}`, 'the repository has no default branch');
+  }
+  // Labels feed detection and reviews feed approvals: a missing list is an error, not "none".
+  // (A missing file list is modelled instead: filesComplete turns false.)
+  if (!pr.labels) fail(`labels of ${ref}`, 'GitHub gave no label list');
+  if (!pr.reviews) fail(`reviews of ${ref}`, 'GitHub gave no review list');
+
+  // --- state of every connection
+  const commits = new Map<string, CommitState>();
+  const commitOrder: string[] = [];
+  const addCommits = (nodes: ({ commit: RawCommit } | null)[] | null | undefined) => {
+    for (const n of nodes ?? []) {
+      if (!n?.commit || commits.has(n.commit.oid)) continue;
+      commits.set(n.commit.oid, commitState(n.commit));
+      commitOrder.push(n.commit.oid);
+    }
+  };
+  addCommits(pr.commits.nodes);
+  const commitsTotal = pr.commits.totalCount;
+
+  const files: ChangedFile[] = [];
+  let filesNeedRest = false;
+  const addFiles = (nodes: ({ path: string; changeType: string } | null)[] | null | undefined) => {
+    for (const f of nodes ?? []) {
+      if (!f) continue;
+      files.push({ path: f.path });
+      if (f.changeType === 'RENAMED' || f.changeType === 'COPIED') filesNeedRest = true;
+    }
+  };
+  addFiles(pr.files?.nodes);
+
+  const labelNames: string[] = [];
+  const addLabels = (nodes: ({ name: string } | null)[] | null | undefined) => {
+    for (const l of nodes ?? []) if (l) labelNames.push(l.name);
+  };
+  addLabels(pr.labels.nodes);
+
+  /** Most recent applier per label (lower-case name); pages arrive newest first. */
+  const appliedBy = new Map<string, Actor | null>();
+  const addLabelEvents = (nodes: (RawLabeledEvent | null)[] | null | undefined) => {
+    const list = (nodes ?? []).filter(isPresent);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i]!;
+      const name = e.label?.name?.toLowerCase();
+      if (name === undefined || appliedBy.has(name)) continue;
+      appliedBy.set(name, toActor(e.actor));
+    }
+  };
+  addLabelEvents(pr.labelEvents?.nodes);
+
+  const reviewsRaw: RawReview[] = [];
+  const addReviews = (nodes: (RawReview | null)[] | null | undefined) => {
+    for (const r of nodes ?? []) if (r) reviewsRaw.push(r);
+  };
+  addReviews(pr.reviews.nodes);
+
+  const forward: Record<Exclude<PullRequestConnection, 'labelEvents'>, PageInfoForward> = {
+    commits: pr.commits.pageInfo,
+    files: pr.files?.pageInfo ?? { hasNextPage: false, endCursor: null },
+    labels: pr.labels.pageInfo,
+    reviews: pr.reviews.pageInfo,
+  };
+  let labelEventsPage: PageInfoBackward = pr.labelEvents?.pageInfo ?? {
+    hasPreviousPage: false,
+    startCursor: null,
+  };
+  const cursors: Partial<Record<PullRequestConnection, string | null>> = {};
+
+  // --- follow-up rounds: each asks only for the connections that still have pages
+  for (;;) {
+    const wanted: PullRequestConnection[] = [];
+    if (forward.commits.hasNextPage) wanted.push('commits');
+    if (forward.files.hasNextPage && !filesNeedRest) wanted.push('files');
+    if (forward.labels.hasNextPage) wanted.push('labels');
+    const unattributed =
+      forward.labels.hasNextPage || labelNames.some((n) => !appliedBy.has(n.toLowerCase()));
+    if (labelEventsPage.hasPreviousPage && unattributed) wanted.push('labelEvents');
+    if (forward.reviews.hasNextPage) wanted.push('reviews');
+    if (wanted.length === 0) break;
+
+    const what = `${wanted.map((c) => CONNECTION_NAMES[c]).join(' and ')} of ${ref}`;
+    const vars: Record<string, unknown> = { owner, repo, number };
+    for (const c of wanted) {
+      const cursor =
+        c === 'labelEvents'
+          ? labelEventsPage.startCursor
+          : nextCursor(what, forward[c], cursors[c] ?? null);
+      if (!cursor || cursor === cursors[c]) {
+        fail(what, 'GitHub said there were more pages but gave no new cursor');
+      }
+      cursors[c] = cursor;
+      vars[CURSOR_VARIABLES[c]] = cursor;
+    }
+    const page = await reading(what, () =>
+      gh.graphql<PullRequestPageAnswer>(pullRequestPageQuery(wanted), vars),
+    );
+    const next = page?.repository?.pullRequest;
+    if (!next) fail(what, 'pull request not found');
+    if (next.headRefOid !== pr.headRefOid) {
+      fail(what, `the head moved from ${pr.headRefOid} to ${next.headRefOid} while it was read`);
+    }
+    for (const c of wanted) {
+      switch (c) {
+        case 'commits': {
+          const conn = next.commits ?? fail(what, 'no commits in the answer');
+          addCommits(conn.nodes);
+          forward.commits = conn.pageInfo;
+          break;
+        }
+        case 'files': {
+          const conn = next.files ?? fail(what, 'no files in the answer');
+          addFiles(conn.nodes);
+          forward.files = conn.pageInfo;
+          break;
+        }
+        case 'labels': {
+          const conn = next.labels ?? fail(what, 'no labels in the answer');
+          addLabels(conn.nodes);
+          forward.labels = conn.pageInfo;
+          break;
+        }
+        case 'labelEvents': {
+          const conn = next.labelEvents ?? fail(what, 'no label events in the answer');
+          addLabelEvents(conn.nodes);
+          labelEventsPage = conn.pageInfo;
+          break;
+        }
+        case 'reviews': {
+          const conn = next.reviews ?? fail(what, 'no reviews in the answer');
+          addReviews(conn.nodes);
+          forward.reviews = conn.pageInfo;
+          break;
+        }
+      }
+    }
+  }
+
+  // --- commits: walk the whole range when GitHub's PR list stopped early
+  let commitList = commitOrder;
+  let commitsComplete = !forward.commits.hasNextPage && commits.size >= commitsTotal;
+  if (!commitsComplete || commits.size >= PR_COMMITS_CAP) {
+    const baseSha = pr.baseRef?.target?.oid ?? pr.baseRefOid;
+    const walk = await walkCommitRange(gh, owner, repo, ref, baseSha, pr.headRefOid);
+    if (walk.complete) {
+      const missing = walk.shas.filter((sha) => !commits.has(sha));
+      for (const c of await readCommitsByOid(gh, owner, repo, ref, missing)) {
+        commits.set(c.oid, commitState(c));
+      }
+      commitList = walk.shas;
+      commitsComplete = true;
+    } else {
+      commitsComplete = false;
+    }
+  }
+  const commitStates = commitList.map((sha) => commits.get(sha)!);
+  await readMoreCoAuthors(gh, owner, repo, ref, commitStates);
+
+  // --- files: GraphQL has no previous path, so renames and copies are read from REST
+  let changedFiles = files;
+  if (filesNeedRest) changedFiles = await readFilesRest(gh, owner, repo, number, ref);
+  const filesComplete =
+    changedFiles.length >= pr.changedFiles && (filesNeedRest || !forward.files.hasNextPage);
+
+  // --- labels and reviews
+  const labels: LabelFact[] = labelNames.map((name) => ({
+    name,
+    appliedBy: appliedBy.get(name.toLowerCase()) ?? null,
+  }));
+  const reviews = reviewsRaw.map((r) => toReview(r, `reviews of ${ref}`));
+
+  // --- policy file on the default branch
+  let policyText: string | null = null;
+  let policyTruncated = false;
+  const obj = repository.policyFile;
+  if (obj) {
+    if (obj.__typename === 'Blob' && typeof obj.text === 'string' && obj.isTruncated !== true) {
+      policyText = obj.text;
+    } else {
+      policyTruncated = true;
+    }
+  }
+
+  const facts: PullRequestFacts = {
+    repository: `${owner}/${repo}`,
+    number: pr.number ?? number,
+    title: pr.title,
+    body: pr.body ?? '',
+    author: toActor(pr.author) ?? { login: 'ghost', type: 'Unknown' },
+    headRef: pr.headRefName,
+    headSha: pr.headRefOid,
+    baseRef: pr.baseRefName,
+    commits: commitStates.map(toCommitFact),
+    commitsComplete,
+    files: changedFiles,
+    filesComplete,
+    changedFilesCount: pr.changedFiles,
+    labels,
+    reviews,
+    teams: {},
+  };
+  return {
+    facts,
+    defaultBranch: defaultBranch.name,
+    defaultBranchSha: defaultBranch.target.oid,
+    policyText,
+    policyTruncated,
+    baseRepoOwnerType: repository.owner.__typename === 'Organization' ? 'Organization' : 'User',
+    state: pr.state,
+    auditComment: pickOwnComment(pr.comments),
+    requested: requestedReviewers(pr),
+  };
+}
+
+function pickOwnComment(conn: RawPullRequest['comments']): PullRequestSnapshot['auditComment'] {
+  for (const c of conn?.nodes ?? []) {
+    if (c?.viewerDidAuthor && c.databaseId !== null && c.body.startsWith(COMMENT_MARKER)) {
+      return { id: c.databaseId, body: c.body };
+    }
+  }
+  return conn?.pageInfo.hasNextPage ? undefined : null;
+}
+
+function requestedReviewers(pr: RawPullRequest): PullRequestSnapshot['requested'] {
+  const users = new Set<string>();
+  const teams = new Set<string>();
+  const add = (r: RawRequestedReviewer | null | undefined) => {
+    if (r?.slug) teams.add(r.slug.toLowerCase());
+    else if (r?.login) users.add(r.login.toLowerCase());
+  };
+  for (const n of pr.reviewRequests?.nodes ?? []) add(n?.requestedReviewer);
+  for (const n of pr.reviewRequestEvents?.nodes ?? []) add(n?.requestedReviewer);
+  return { users: [...users], teams: [...teams] };
+}
+
+/**
+ * Lists every commit of `base...head` (what the PR contains) with the compare endpoint, 100 a
+ * page, in order. Complete only when every commit GitHub counts was listed and the range is within
+ * {@link MAX_COMMIT_WALK}.
+ */
+async function walkCommitRange(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  ref: string,
+  base: string,
+  head: string,
+): Promise<{ complete: boolean; shas: string[] }> {
+  const what = `commits of ${ref}`;
+  const shas: string[] = [];
+  const seen = new Set<string>();
+  const maxPages = Math.ceil(MAX_COMMIT_WALK / PAGE_SIZE) + 1;
+  let total = 0;
+  for (let page = 1; page <= maxPages; page++) {
+    const res = await reading(what, () =>
+      gh.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        owner,
+        repo,
+        basehead: `${base}...${head}`,
+        per_page: PAGE_SIZE,
+        page,
+      }),
+    );
+    const data = res.data as { total_commits?: unknown; commits?: { sha: string }[] };
+    if (typeof data?.total_commits !== 'number' || !Array.isArray(data.commits)) {
+      fail(what, 'the compare answer has no commit list');
+    }
+    total = data.total_commits;
+    if (total > MAX_COMMIT_WALK) return { complete: false, shas };
+    for (const c of data.commits) {
+      if (c?.sha && !seen.has(c.sha)) {
+        seen.add(c.sha);
+        shas.push(c.sha);
+      }
+    }
+    if (shas.length >= total || data.commits.length < PAGE_SIZE) break;
+  }
+  return { complete: shas.length === total, shas };
+}
+
+/** Reads commits by sha, 100 a query. */
+async function readCommitsByOid(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  ref: string,
+  shas: string[],
+): Promise<RawCommit[]> {
+  const what = `commits of ${ref}`;
+  const out: RawCommit[] = [];
+  for (let start = 0; start < shas.length; start += PAGE_SIZE) {
+    const batch = shas.slice(start, start + PAGE_SIZE);
+    const vars: Record<string, unknown> = { owner, repo };
+    batch.forEach((sha, i) => (vars[`o${i}`] = sha));
+    const answer = await reading(what, () =>
+      gh.graphql<CommitObjectsAnswer>(commitsByOidQuery(batch.length), vars),
+    );
+    batch.forEach((sha, i) => {
+      const c = answer?.repository?.[`c${i}`];
+      if (
+        !c ||
+        c.__typename !== 'Commit' ||
+        !c.oid ||
+        typeof c.message !== 'string' ||
+        !c.authors
+      ) {
+        fail(what, `commit ${sha} was not found`);
+      }
+      out.push(c as RawCommit);
+    });
+  }
+  return out;
+}
+
+/** Reads further pages of co-authors for every commit that has them, batched 100 commits a query. */
+async function readMoreCoAuthors(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  ref: string,
+  states: CommitState[],
+): Promise<void> {
+  const what = `commit authors of ${ref}`;
+  for (;;) {
+    const pending = states.filter((s) => s.authorsPage.hasNextPage);
+    if (pending.length === 0) return;
+    for (let start = 0; start < pending.length; start += PAGE_SIZE) {
+      const batch = pending.slice(start, start + PAGE_SIZE);
+      const vars: Record<string, unknown> = { owner, repo };
+      batch.forEach((s, i) => {
+        vars[`o${i}`] = s.raw.oid;
+        vars[`a${i}`] = nextCursor(what, s.authorsPage, null);
+      });
+      const answer = await reading(what, () =>
+        gh.graphql<CommitObjectsAnswer>(commitAuthorsQuery(batch.length), vars),
+      );
+      batch.forEach((s, i) => {
+        const c = answer?.repository?.[`c${i}`];
+        if (!c?.authors) fail(what, `commit ${s.raw.oid} was not found`);
+        const previous = s.authorsPage.endCursor;
+        s.authors.push(...(c.authors.nodes ?? []).filter(isPresent).map(toIdentity));
+        s.authorsPage = c.authors.pageInfo;
+        if (s.authorsPage.hasNextPage) nextCursor(what, s.authorsPage, previous);
+      });
+    }
+  }
+}
+
+/** Changed files with previous paths, from REST (100 a page, GitHub stops at 3,000). */
+async function readFilesRest(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  number: number,
+  ref: string,
+): Promise<ChangedFile[]> {
+  const what = `changed files of ${ref}`;
+  const out: ChangedFile[] = [];
+  const maxPages = Math.ceil(PR_FILES_CAP / PAGE_SIZE) + 5;
+  for (let page = 1; page <= maxPages; page++) {
+    const res = await reading(what, () =>
+      gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+        owner,
+        repo,
+        pull_number: number,
+        per_page: PAGE_SIZE,
+        page,
+      }),
+    );
+    if (!Array.isArray(res.data)) fail(what, 'the answer is not a list of files');
+    for (const f of res.data as {
+      filename: string;
+      status: string;
+      previous_filename?: string;
+    }[]) {
+      const file: ChangedFile = { path: f.filename };
+      if ((f.status === 'renamed' || f.status === 'copied') && f.previous_filename) {
+        file.previousPath = f.previous_filename;
+      }
+      out.push(file);
+    }
+    if (!hasNextLink(res.headers)) break;
+  }
+  return out;
+}
+
+function hasNextLink(headers: Record<string, any> | undefined): boolean {
+  const link = headers?.link;
+  return typeof link === 'string' && /<[^>]*>\s*;\s*rel="next"/.test(link);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teams
+
+/** GraphQL errors that mean "this team (or org) is not there for us", not a failure to read. */
+function isMissingTeamError(e: unknown): boolean {
+  const err = e as { type?: unknown; path?: unknown } | null;
+  return (
+    !!err &&
+    (err.type === 'NOT_FOUND' || err.type === 'FORBIDDEN') &&
+    Array.isArray(err.path) &&
+    err.path[0] === 'organization'
+  );
+}
+
+/** Members (lower-case logins) of each team slug; null for a team that does not exist or cannot be read. Paginates members. */
+export async function readTeams(
+  gh: GitHubClient,
+  org: string,
+  slugs: string[],
+): Promise<Record<string, string[] | null>> {
+  const result: Record<string, string[] | null> = {};
+  const unique = [...new Set(slugs.map((s) => s.toLowerCase()))];
+  const members = new Map<string, string[]>();
+  let pending: { slug: string; cursor: string | null }[] = unique.map((slug) => ({
+    slug,
+    cursor: null,
+  }));
+  for (const slug of unique) members.set(slug, []);
+  const what = `the members of teams in ${org}`;
+
+  while (pending.length > 0) {
+    const next: { slug: string; cursor: string | null }[] = [];
+    for (let start = 0; start < pending.length; start += PAGE_SIZE) {
+      const batch = pending.slice(start, start + PAGE_SIZE);
+      const vars: Record<string, unknown> = { org };
+      batch.forEach((t, i) => {
+        vars[`s${i}`] = t.slug;
+        vars[`c${i}`] = t.cursor;
+      });
+      let answer: TeamMembersAnswer | null = null;
+      const missing = new Set<number>();
+      let orgMissing = false;
+      try {
+        answer = await gh.graphql<TeamMembersAnswer>(teamMembersQuery(batch.length), vars);
+      } catch (err) {
+        const errors = (err as { errors?: unknown })?.errors;
+        if (!Array.isArray(errors) || errors.length === 0 || !errors.every(isMissingTeamError)) {
+          throw new Error(`could not read ${what}: ${describeError(err)}`, { cause: err });
+        }
+        answer = ((err as { data?: unknown }).data ?? null) as TeamMembersAnswer | null;
+        for (const e of errors as { path: unknown[] }[]) {
+          const alias = e.path[1];
+          if (typeof alias === 'string' && /^t\d+$/.test(alias))
+            missing.add(Number(alias.slice(1)));
+          else orgMissing = true;
+        }
+      }
+      batch.forEach((t, i) => {
+        if (result[t.slug] === null) return;
+        const team = orgMissing || missing.has(i) ? null : answer?.organization?.[`t${i}`];
+        if (!team) {
+          result[t.slug] = null;
+          return;
+        }
+        const list = members.get(t.slug)!;
+        for (const m of team.members.nodes ?? []) if (m?.login) list.push(m.login.toLowerCase());
+        if (team.members.pageInfo.hasNextPage) {
+          next.push({
+            slug: t.slug,
+            cursor: nextCursor(`the members of ${org}/${t.slug}`, team.members.pageInfo, t.cursor),
+          });
+        }
+      });
+    }
+    pending = next;
+  }
+  for (const slug of unique) {
+    if (result[slug] !== null) result[slug] = [...new Set(members.get(slug)!)];
+  }
+  return result;
+}
+
+/** Org teams that exist (lower-case slugs) — for validating policy team references. */
+export async function listOrgTeams(gh: GitHubClient, org: string): Promise<Set<string>> {
+  const what = `the teams of ${org}`;
+  const out = new Set<string>();
+  let cursor: string | null = null;
+  for (;;) {
+    const vars: Record<string, unknown> = { org, cursor };
+    const answer: OrgTeamsAnswer = await reading(what, () =>
+      gh.graphql<OrgTeamsAnswer>(ORG_TEAMS_QUERY, vars),
+    );
+    const teams = answer?.organization?.teams;
+    if (!teams) fail(what, 'organization not found');
+    for (const t of teams.nodes ?? []) if (t?.slug) out.add(t.slug.toLowerCase());
+    if (!teams.pageInfo.hasNextPage) return out;
+    cursor = nextCursor(what, teams.pageInfo, cursor);
+  }
+}

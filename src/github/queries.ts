@@ -1,0 +1,341 @@
+/**
+ * GraphQL documents the GitHub adapter sends, and the shapes of their answers.
+ *
+ * One query reads everything a pull request evaluation needs (PR facts, the default branch head and
+ * the policy file). Follow-up queries are built to ask only for the connections that still have
+ * pages, so reads grow with the pages GitHub forces (100 items each), never per file or commit.
+ */
+
+/** GitHub's largest page for every connection. */
+export const PAGE_SIZE = 100;
+
+/** Co-authors read with each commit; more pages are read in batched follow-ups. */
+export const COMMIT_AUTHORS_PAGE = 20;
+
+// ---------------------------------------------------------------------------------------------
+// Answer shapes (only the fields the queries ask for)
+
+export interface PageInfoForward {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface PageInfoBackward {
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+}
+
+export interface RawActor {
+  __typename: string;
+  login: string;
+}
+
+export interface RawGitActor {
+  name: string | null;
+  email: string | null;
+  user: { login: string } | null;
+}
+
+export interface RawCommitAuthors {
+  pageInfo: PageInfoForward;
+  nodes: (RawGitActor | null)[] | null;
+}
+
+export interface RawCommit {
+  oid: string;
+  message: string;
+  authors: RawCommitAuthors;
+  committer: RawGitActor | null;
+}
+
+export interface RawCommitsConnection {
+  totalCount: number;
+  pageInfo: PageInfoForward;
+  nodes: ({ commit: RawCommit } | null)[] | null;
+}
+
+export interface RawFile {
+  path: string;
+  changeType: string;
+}
+
+export interface RawFilesConnection {
+  pageInfo: PageInfoForward;
+  nodes: (RawFile | null)[] | null;
+}
+
+export interface RawLabelsConnection {
+  pageInfo: PageInfoForward;
+  nodes: ({ name: string } | null)[] | null;
+}
+
+export interface RawLabeledEvent {
+  createdAt?: string;
+  actor?: RawActor | null;
+  label?: { name: string } | null;
+}
+
+export interface RawLabelEventsConnection {
+  pageInfo: PageInfoBackward;
+  nodes: (RawLabeledEvent | null)[] | null;
+}
+
+export interface RawReview {
+  id: string;
+  databaseId: number | null;
+  author: RawActor | null;
+  state: string;
+  submittedAt: string | null;
+  commit: { oid: string } | null;
+}
+
+export interface RawReviewsConnection {
+  pageInfo: PageInfoForward;
+  nodes: (RawReview | null)[] | null;
+}
+
+export interface RawComment {
+  databaseId: number | null;
+  body: string;
+  viewerDidAuthor: boolean;
+}
+
+export interface RawCommentsConnection {
+  pageInfo: PageInfoForward;
+  nodes: (RawComment | null)[] | null;
+}
+
+/** A user, team or bot asked to review (now, or at some point in the timeline). */
+export interface RawRequestedReviewer {
+  __typename: string;
+  login?: string;
+  slug?: string;
+}
+
+export interface RawPullRequest {
+  state: string;
+  isCrossRepository: boolean;
+  comments: RawCommentsConnection | null;
+  reviewRequests: {
+    nodes: ({ requestedReviewer: RawRequestedReviewer | null } | null)[] | null;
+  } | null;
+  reviewRequestEvents: {
+    nodes: ({ requestedReviewer?: RawRequestedReviewer | null } | null)[] | null;
+  } | null;
+
+  number: number;
+  title: string;
+  body: string;
+  headRefName: string;
+  headRefOid: string;
+  baseRefName: string;
+  baseRefOid: string;
+  baseRef: { target: { oid: string } | null } | null;
+  author: RawActor | null;
+  changedFiles: number;
+  commits: RawCommitsConnection;
+  files: RawFilesConnection | null;
+  labels: RawLabelsConnection | null;
+  labelEvents: RawLabelEventsConnection;
+  reviews: RawReviewsConnection | null;
+}
+
+export interface RawPolicyObject {
+  __typename: string;
+  text?: string | null;
+  isTruncated?: boolean;
+  isBinary?: boolean | null;
+  byteSize?: number;
+}
+
+export interface SnapshotAnswer {
+  repository: {
+    owner: { __typename: string; login: string };
+    defaultBranchRef: { name: string; target: { oid: string } | null } | null;
+    policyFile: RawPolicyObject | null;
+    pullRequest: RawPullRequest | null;
+  } | null;
+}
+
+export interface PullRequestPageAnswer {
+  repository: {
+    pullRequest:
+      | (Pick<RawPullRequest, 'headRefOid'> &
+          Partial<Pick<RawPullRequest, 'commits' | 'files' | 'labels' | 'labelEvents' | 'reviews'>>)
+      | null;
+  } | null;
+}
+
+/** Answer to {@link commitsByOidQuery} and {@link commitAuthorsQuery}: aliases c0, c1, ... */
+export interface CommitObjectsAnswer {
+  repository: Record<string, (Partial<RawCommit> & { __typename?: string }) | null> | null;
+}
+
+export interface RawTeam {
+  slug: string;
+  members: { pageInfo: PageInfoForward; nodes: ({ login: string } | null)[] | null };
+}
+
+/** Answer to {@link teamMembersQuery}: aliases t0, t1, ... */
+export interface TeamMembersAnswer {
+  organization: Record<string, RawTeam | null> | null;
+}
+
+export interface OrgTeamsAnswer {
+  organization: {
+    teams: { pageInfo: PageInfoForward; nodes: ({ slug: string } | null)[] | null };
+  } | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+const ACTOR = '{ __typename login }';
+const GIT_ACTOR = '{ name email user { login } }';
+const FORWARD = 'pageInfo { hasNextPage endCursor }';
+const BACKWARD = 'pageInfo { hasPreviousPage startCursor }';
+const REVIEWER = '{ __typename ... on User { login } ... on Bot { login } ... on Team { slug } }';
+
+const COMMIT_FRAGMENT = `fragment CommitFacts on Commit {
+  oid
+  message
+  authors(first: ${COMMIT_AUTHORS_PAGE}) { ${FORWARD} nodes ${GIT_ACTOR} }
+  committer ${GIT_ACTOR}
+}`;
+
+/** The connections of a pull request that are read page by page. */
+export type PullRequestConnection = 'commits' | 'files' | 'labels' | 'labelEvents' | 'reviews';
+
+export const CONNECTION_NAMES: Record<PullRequestConnection, string> = {
+  commits: 'commits',
+  files: 'changed files',
+  labels: 'labels',
+  labelEvents: 'label events',
+  reviews: 'reviews',
+};
+
+function connectionSelection(name: PullRequestConnection, cursor: string | null): string {
+  switch (name) {
+    case 'commits':
+      return `commits(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { totalCount ${FORWARD} nodes { commit { ...CommitFacts } } }`;
+    case 'files':
+      return `files(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { path changeType } }`;
+    case 'labels':
+      return `labels(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { name } }`;
+    case 'labelEvents':
+      // Read from the end: the most recent LabeledEvent of each label is the one that counts.
+      return `labelEvents: timelineItems(itemTypes: [LABELED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on LabeledEvent { createdAt actor ${ACTOR} label { name } } } }`;
+    case 'reviews':
+      return `reviews(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { id databaseId author ${ACTOR} state submittedAt commit { oid } } }`;
+  }
+}
+
+/** The one query for a pull request: its facts, the default branch head and the policy file. */
+export const PULL_REQUEST_QUERY = `query PullRequestSnapshot($owner: String!, $repo: String!, $number: Int!, $policyExpression: String!) {
+  repository(owner: $owner, name: $repo) {
+    owner { __typename login }
+    defaultBranchRef { name target { oid } }
+    policyFile: object(expression: $policyExpression) { __typename ... on Blob { text isTruncated isBinary byteSize } }
+    pullRequest(number: $number) {
+      number title body headRefName headRefOid baseRefName baseRefOid state isCrossRepository
+      baseRef { target { oid } }
+      comments(first: ${PAGE_SIZE}) { ${FORWARD} nodes { databaseId body viewerDidAuthor } }
+      reviewRequests(first: ${PAGE_SIZE}) { nodes { requestedReviewer ${REVIEWER} } }
+      reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], last: ${PAGE_SIZE}) { nodes { ... on ReviewRequestedEvent { requestedReviewer ${REVIEWER} } } }
+      author ${ACTOR}
+      changedFiles
+      ${connectionSelection('commits', null)}
+      ${connectionSelection('files', null)}
+      ${connectionSelection('labels', null)}
+      ${connectionSelection('labelEvents', null)}
+      ${connectionSelection('reviews', null)}
+    }
+  }
+}
+${COMMIT_FRAGMENT}`;
+
+/** The variable that carries each connection's cursor in {@link pullRequestPageQuery}. */
+export const CURSOR_VARIABLES: Record<PullRequestConnection, string> = {
+  commits: 'commitsCursor',
+  files: 'filesCursor',
+  labels: 'labelsCursor',
+  labelEvents: 'labelEventsCursor',
+  reviews: 'reviewsCursor',
+};
+
+/**
+ * A follow-up query that asks only for the given connections, each from its cursor. The head sha
+ * comes along so that a push between pages is noticed.
+ */
+export function pullRequestPageQuery(connections: readonly PullRequestConnection[]): string {
+  if (connections.length === 0)
+    throw new Error('pullRequestPageQuery needs at least one connection');
+  const vars = connections.map((c) => `$${CURSOR_VARIABLES[c]}: String!`).join(', ');
+  const selections = connections
+    .map((c) => connectionSelection(c, `$${CURSOR_VARIABLES[c]}`))
+    .join('\n      ');
+  const fragment = connections.includes('commits') ? `\n${COMMIT_FRAGMENT}` : '';
+  return `query PullRequestPage($owner: String!, $repo: String!, $number: Int!, ${vars}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      headRefOid
+      ${selections}
+    }
+  }
+}${fragment}`;
+}
+
+/** Reads commits by sha (aliases c0..c{n-1}, variables $o0..), for commits the PR list did not hold. */
+export function commitsByOidQuery(count: number): string {
+  const vars = range(count).map((i) => `$o${i}: GitObjectID!`);
+  const fields = range(count).map(
+    (i) => `c${i}: object(oid: $o${i}) { __typename ...CommitFacts }`,
+  );
+  return `query CommitsByOid($owner: String!, $repo: String!, ${vars.join(', ')}) {
+  repository(owner: $owner, name: $repo) {
+    ${fields.join('\n    ')}
+  }
+}
+${COMMIT_FRAGMENT}`;
+}
+
+/** Reads further pages of co-authors of several commits at once (variables $o{i} sha, $a{i} cursor). */
+export function commitAuthorsQuery(count: number): string {
+  const vars = range(count).map((i) => `$o${i}: GitObjectID!, $a${i}: String!`);
+  const fields = range(count).map(
+    (i) =>
+      `c${i}: object(oid: $o${i}) { __typename ... on Commit { oid authors(first: ${PAGE_SIZE}, after: $a${i}) { ${FORWARD} nodes ${GIT_ACTOR} } } }`,
+  );
+  return `query CommitAuthors($owner: String!, $repo: String!, ${vars.join(', ')}) {
+  repository(owner: $owner, name: $repo) {
+    ${fields.join('\n    ')}
+  }
+}`;
+}
+
+/**
+ * Members of several teams at once (aliases t0.., variables $s{i} slug, $c{i} cursor or null).
+ * `membership: ALL` includes members of child teams, as GitHub's team review requests do.
+ */
+export function teamMembersQuery(count: number): string {
+  const vars = range(count).map((i) => `$s${i}: String!, $c${i}: String`);
+  const fields = range(count).map(
+    (i) =>
+      `t${i}: team(slug: $s${i}) { slug members(first: ${PAGE_SIZE}, after: $c${i}, membership: ALL) { ${FORWARD} nodes { login } } }`,
+  );
+  return `query TeamMembers($org: String!, ${vars.join(', ')}) {
+  organization(login: $org) {
+    ${fields.join('\n    ')}
+  }
+}`;
+}
+
+export const ORG_TEAMS_QUERY = `query OrgTeams($org: String!, $cursor: String) {
+  organization(login: $org) {
+    teams(first: ${PAGE_SIZE}, after: $cursor) { ${FORWARD} nodes { slug } }
+  }
+}`;
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

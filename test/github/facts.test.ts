@@ -1,0 +1,1059 @@
+import { Octokit } from '@octokit/rest';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  listOrgTeams,
+  readPullRequest,
+  readTeams,
+  type GitHubClient,
+} from '../../src/github/facts.js';
+
+const API = 'https://api.github.com';
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+function client(): GitHubClient {
+  // The real Octokit must satisfy the adapter's minimal interface.
+  const gh: GitHubClient = new Octokit({
+    auth: 'x',
+    baseUrl: API,
+    request: { retries: 0 },
+    log: quiet,
+  });
+  return gh;
+}
+
+interface GqlCall {
+  query: string;
+  variables: Record<string, any>;
+}
+
+/** Answers GraphQL requests in order from `answers`; records what each request asked. */
+function graphqlQueue(answers: (object | ((call: GqlCall) => object | [number, object]))[]) {
+  const calls: GqlCall[] = [];
+  if (answers.length === 0) return calls;
+  nock(API)
+    .post('/graphql')
+    .times(answers.length)
+    .reply((_uri, body) => {
+      const call = (typeof body === 'string' ? JSON.parse(body) : body) as GqlCall;
+      calls.push(call);
+      const a = answers[calls.length - 1]!;
+      const out = typeof a === 'function' ? a(call) : a;
+      return Array.isArray(out) ? out : [200, out];
+    });
+  return calls;
+}
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures in the shape of GitHub's GraphQL schema
+
+const sha = (n: number) => `c${n.toString(16).padStart(39, '0')}`;
+const HEAD = 'f'.repeat(40);
+const BASE_TIP = 'b'.repeat(40);
+const DEFAULT_SHA = 'd'.repeat(40);
+
+const fwd = <T>(nodes: T[], endCursor: string | null = null) => ({
+  pageInfo: { hasNextPage: endCursor !== null, endCursor },
+  nodes,
+});
+const back = <T>(nodes: T[], startCursor: string | null = null) => ({
+  pageInfo: { hasPreviousPage: startCursor !== null, startCursor },
+  nodes,
+});
+
+const person = (name: string, email: string, login: string | null = null) => ({
+  name,
+  email,
+  user: login ? { login } : null,
+});
+
+function commit(
+  n: number,
+  extra: Partial<{ message: string; authors: object; committer: object }> = {},
+) {
+  return {
+    oid: sha(n),
+    message: extra.message ?? `Change ${n}`,
+    authors: extra.authors ?? fwd([person('Alice', 'alice@example.com', 'alice')]),
+    committer: extra.committer ?? person('GitHub', 'noreply@github.com', 'web-flow'),
+  };
+}
+
+const commitNode = (n: number) => ({ commit: commit(n) });
+const fileNode = (path: string, changeType = 'MODIFIED') => ({ path, changeType });
+const labeled = (label: string, actor: object | null, createdAt = '2025-01-01T00:00:00Z') => ({
+  createdAt,
+  actor,
+  label: { name: label },
+});
+const user = (login: string) => ({ __typename: 'User', login });
+
+function pullRequest(over: Record<string, unknown> = {}) {
+  return {
+    number: 12,
+    title: 'Add login throttling',
+    body: 'Generated with help.',
+    headRefName: 'feature/throttle',
+    headRefOid: HEAD,
+    baseRefName: 'main',
+    baseRefOid: 'a'.repeat(40),
+    baseRef: { target: { oid: BASE_TIP } },
+    author: user('alice'),
+    changedFiles: 1,
+    commits: { totalCount: 1, ...fwd([commitNode(1)]) },
+    files: fwd([fileNode('src/auth/login.ts')]),
+    labels: fwd([]),
+    labelEvents: back([]),
+    reviews: fwd([]),
+    ...over,
+  };
+}
+
+function snapshot(pr: object | null, repoOver: Record<string, unknown> = {}) {
+  return {
+    data: {
+      repository: {
+        owner: { __typename: 'Organization', login: 'acme' },
+        defaultBranchRef: { name: 'main', target: { oid: DEFAULT_SHA } },
+        policyFile: {
+          __typename: 'Blob',
+          text: 'version: 1\n',
+          isTruncated: false,
+          isBinary: false,
+          byteSize: 11,
+        },
+        pullRequest: pr,
+        ...repoOver,
+      },
+    },
+  };
+}
+
+const page = (pr: Record<string, unknown>) => ({
+  data: { repository: { pullRequest: { headRefOid: HEAD, ...pr } } },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('readPullRequest: a typical pull request', () => {
+  it('reads all facts, the default branch head and the policy text in one GraphQL query', async () => {
+    const pr = pullRequest({
+      author: { __typename: 'Bot', login: 'copilot-swe-agent' },
+      changedFiles: 2,
+      commits: {
+        totalCount: 2,
+        ...fwd([
+          {
+            commit: commit(1, {
+              message: 'Add throttle\n\nCo-authored-by: Claude <noreply@anthropic.com>',
+              authors: fwd([
+                person('Alice', 'alice@example.com', 'alice'),
+                person('Claude', 'noreply@anthropic.com'),
+              ]),
+            }),
+          },
+          {
+            commit: commit(2, {
+              authors: fwd([
+                person(
+                  'github-actions[bot]',
+                  '41898282+github-actions[bot]@users.noreply.github.com',
+                ),
+              ]),
+              committer: person('GitHub', 'noreply@github.com'),
+            }),
+          },
+        ]),
+      },
+      files: fwd([fileNode('src/auth/login.ts'), fileNode('docs/new.md', 'ADDED')]),
+      labels: fwd([{ name: 'ai-assisted' }, { name: 'Security' }]),
+      // Oldest first within a page; the page is the last 100, and there are older events.
+      labelEvents: back(
+        [
+          labeled('ai-assisted', user('bob'), '2025-01-01T00:00:00Z'),
+          labeled(
+            'security',
+            { __typename: 'Bot', login: 'github-actions' },
+            '2025-01-02T00:00:00Z',
+          ),
+          labeled('ai-assisted', user('carol'), '2025-01-03T00:00:00Z'),
+        ],
+        'Y3Vyc29yOnYyOpPPAAABk',
+      ),
+      reviews: fwd([
+        {
+          id: 'PRR_kwDOA1',
+          databaseId: 2001,
+          author: user('dave'),
+          state: 'APPROVED',
+          submittedAt: '2025-01-04T00:00:00Z',
+          commit: { oid: sha(2) },
+        },
+        {
+          id: 'PRR_kwDOA2',
+          databaseId: 2002,
+          author: null,
+          state: 'COMMENTED',
+          submittedAt: '2025-01-05T00:00:00Z',
+          commit: null,
+        },
+        {
+          id: 'PRR_kwDOA3',
+          databaseId: 2003,
+          author: user('ghost'),
+          state: 'CHANGES_REQUESTED',
+          submittedAt: '2025-01-06T00:00:00Z',
+          commit: { oid: sha(1) },
+        },
+      ]),
+    });
+    const calls = graphqlQueue([snapshot(pr)]);
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.variables).toEqual({
+      owner: 'acme',
+      repo: 'api',
+      number: 12,
+      policyExpression: 'HEAD:.github/ai-governance.yml',
+    });
+    expect(calls[0]!.query).toContain('object(expression: $policyExpression)');
+    expect(calls[0]!.query).toContain('defaultBranchRef');
+    expect(snap.defaultBranch).toBe('main');
+    expect(snap.defaultBranchSha).toBe(DEFAULT_SHA);
+    expect(snap.policyText).toBe('version: 1\n');
+    expect(snap.policyTruncated).toBe(false);
+    expect(snap.baseRepoOwnerType).toBe('Organization');
+    expect(snap.facts).toEqual({
+      repository: 'acme/api',
+      number: 12,
+      title: 'Add login throttling',
+      body: 'Generated with help.',
+      author: { login: 'copilot-swe-agent[bot]', type: 'Bot' },
+      headRef: 'feature/throttle',
+      headSha: HEAD,
+      baseRef: 'main',
+      commits: [
+        {
+          sha: sha(1),
+          message: 'Add throttle\n\nCo-authored-by: Claude <noreply@anthropic.com>',
+          authors: [
+            { name: 'Alice', email: 'alice@example.com', login: 'alice', bot: false },
+            { name: 'Claude', email: 'noreply@anthropic.com', login: null, bot: false },
+          ],
+          committer: { name: 'GitHub', email: 'noreply@github.com', login: 'web-flow', bot: false },
+        },
+        {
+          sha: sha(2),
+          message: 'Change 2',
+          authors: [
+            {
+              name: 'github-actions[bot]',
+              email: '41898282+github-actions[bot]@users.noreply.github.com',
+              login: null,
+              bot: true,
+            },
+          ],
+          committer: { name: 'GitHub', email: 'noreply@github.com', login: null, bot: false },
+        },
+      ],
+      commitsComplete: true,
+      files: [{ path: 'src/auth/login.ts' }, { path: 'docs/new.md' }],
+      filesComplete: true,
+      changedFilesCount: 2,
+      labels: [
+        { name: 'ai-assisted', appliedBy: { login: 'carol', type: 'User' } },
+        { name: 'Security', appliedBy: { login: 'github-actions[bot]', type: 'Bot' } },
+      ],
+      reviews: [
+        {
+          id: 2001,
+          user: { login: 'dave', type: 'User' },
+          state: 'APPROVED',
+          commitId: sha(2),
+          submittedAt: '2025-01-04T00:00:00Z',
+        },
+        {
+          id: 2002,
+          user: null,
+          state: 'COMMENTED',
+          commitId: null,
+          submittedAt: '2025-01-05T00:00:00Z',
+        },
+        {
+          id: 2003,
+          user: null,
+          state: 'CHANGES_REQUESTED',
+          commitId: sha(1),
+          submittedAt: '2025-01-06T00:00:00Z',
+        },
+      ],
+      teams: {},
+    });
+  });
+
+  it('reports a user-owned repository, no policy file, and a deleted PR author', async () => {
+    const calls = graphqlQueue([
+      snapshot(pullRequest({ author: null, body: null }), {
+        owner: { __typename: 'User', login: 'alice' },
+        policyFile: null,
+      }),
+    ]);
+    const snap = await readPullRequest(client(), 'alice', 'tool', 12);
+    expect(calls).toHaveLength(1);
+    expect(snap.baseRepoOwnerType).toBe('User');
+    expect(snap.policyText).toBeNull();
+    expect(snap.policyTruncated).toBe(false);
+    expect(snap.facts.author).toEqual({ login: 'ghost', type: 'Unknown' });
+    expect(snap.facts.body).toBe('');
+  });
+
+  it.each([
+    [
+      'truncated',
+      {
+        __typename: 'Blob',
+        text: 'version: 1',
+        isTruncated: true,
+        isBinary: false,
+        byteSize: 600000,
+      },
+    ],
+    [
+      'too big for text',
+      { __typename: 'Blob', text: null, isTruncated: false, isBinary: false, byteSize: 20000000 },
+    ],
+    [
+      'binary',
+      { __typename: 'Blob', text: null, isTruncated: false, isBinary: true, byteSize: 12 },
+    ],
+    ['a directory', { __typename: 'Tree' }],
+  ])('marks a policy file that is %s as truncated, with no text', async (_name, policyFile) => {
+    graphqlQueue([snapshot(pullRequest(), { policyFile })]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(snap.policyText).toBeNull();
+    expect(snap.policyTruncated).toBe(true);
+  });
+
+  it('maps every actor type GitHub uses', async () => {
+    graphqlQueue([
+      snapshot(
+        pullRequest({
+          reviews: fwd(
+            ['User', 'Bot', 'Organization', 'Mannequin', 'EnterpriseUserAccount'].map((t, i) => ({
+              id: `PRR_${i}`,
+              databaseId: null,
+              author: { __typename: t, login: `a${i}` },
+              state: 'COMMENTED',
+              submittedAt: null,
+              commit: null,
+            })),
+          ),
+        }),
+      ),
+    ]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(snap.facts.reviews.map((r) => [r.id, r.user])).toEqual([
+      ['PRR_0', { login: 'a0', type: 'User' }],
+      ['PRR_1', { login: 'a1[bot]', type: 'Bot' }],
+      ['PRR_2', { login: 'a2', type: 'Organization' }],
+      ['PRR_3', { login: 'a3', type: 'Mannequin' }],
+      ['PRR_4', { login: 'a4', type: 'Unknown' }],
+    ]);
+  });
+});
+
+describe('readPullRequest: pagination', () => {
+  it('asks follow-up queries only for the connections that still have pages', async () => {
+    const labels = Array.from({ length: 102 }, (_, i) => ({ name: `L${i}` }));
+    const events = labels.map((l, i) => labeled(l.name, user(`u${i}`)));
+    const review = (i: number) => ({
+      id: `PRR_${i}`,
+      databaseId: 3000 + i,
+      author: user(`r${i}`),
+      state: 'APPROVED',
+      submittedAt: '2025-01-04T00:00:00Z',
+      commit: { oid: HEAD },
+    });
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          changedFiles: 250,
+          commits: {
+            totalCount: 150,
+            ...fwd(
+              Array.from({ length: 100 }, (_, i) => commitNode(i)),
+              'commits-1',
+            ),
+          },
+          files: fwd(
+            Array.from({ length: 100 }, (_, i) => fileNode(`f/${i}`)),
+            'files-1',
+          ),
+          labels: fwd(labels.slice(0, 100), 'labels-1'),
+          labelEvents: back(events.slice(2), 'events-1'),
+          reviews: fwd(
+            Array.from({ length: 100 }, (_, i) => review(i)),
+            'reviews-1',
+          ),
+        }),
+      ),
+      page({
+        commits: {
+          totalCount: 150,
+          ...fwd(Array.from({ length: 50 }, (_, i) => commitNode(100 + i))),
+        },
+        files: fwd(
+          Array.from({ length: 100 }, (_, i) => fileNode(`f/${100 + i}`)),
+          'files-2',
+        ),
+        labels: fwd(labels.slice(100)),
+        labelEvents: back(events.slice(0, 2)),
+        reviews: fwd([review(100)]),
+      }),
+      page({
+        files: fwd(Array.from({ length: 50 }, (_, i) => fileNode(`f/${200 + i}`))),
+      }),
+    ]);
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+
+    expect(calls).toHaveLength(3);
+    expect(calls[1]!.variables).toEqual({
+      owner: 'acme',
+      repo: 'api',
+      number: 12,
+      commitsCursor: 'commits-1',
+      filesCursor: 'files-1',
+      labelsCursor: 'labels-1',
+      labelEventsCursor: 'events-1',
+      reviewsCursor: 'reviews-1',
+    });
+    expect(calls[1]!.query).toContain('after: $commitsCursor');
+    expect(calls[1]!.query).toContain('before: $labelEventsCursor');
+    expect(calls[2]!.variables).toEqual({
+      owner: 'acme',
+      repo: 'api',
+      number: 12,
+      filesCursor: 'files-2',
+    });
+    expect(calls[2]!.query).toContain('files(first: 100, after: $filesCursor)');
+    for (const other of [
+      'commits(',
+      'labels(',
+      'timelineItems(',
+      'reviews(',
+      'policyFile',
+      'defaultBranchRef',
+    ]) {
+      expect(calls[2]!.query).not.toContain(other);
+    }
+
+    expect(snap.facts.commits.map((c) => c.sha)).toEqual(
+      Array.from({ length: 150 }, (_, i) => sha(i)),
+    );
+    expect(snap.facts.commitsComplete).toBe(true);
+    expect(snap.facts.files).toHaveLength(250);
+    expect(snap.facts.files[249]).toEqual({ path: 'f/249' });
+    expect(snap.facts.filesComplete).toBe(true);
+    expect(snap.facts.reviews).toHaveLength(101);
+    expect(snap.facts.labels).toHaveLength(102);
+    expect(snap.facts.labels[0]).toEqual({ name: 'L0', appliedBy: { login: 'u0', type: 'User' } });
+    expect(snap.facts.labels[101]).toEqual({
+      name: 'L101',
+      appliedBy: { login: 'u101', type: 'User' },
+    });
+  });
+
+  it('stops reading label events once every label has its most recent applier', async () => {
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          labels: fwd([{ name: 'ai-assisted' }]),
+          labelEvents: back([labeled('ai-assisted', user('carol'))], 'older-events'),
+        }),
+      ),
+    ]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(calls).toHaveLength(1);
+    expect(snap.facts.labels).toEqual([
+      { name: 'ai-assisted', appliedBy: { login: 'carol', type: 'User' } },
+    ]);
+  });
+
+  it('reads older label events back to the start, and leaves appliedBy null when none is found', async () => {
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          labels: fwd([{ name: 'ai-assisted' }, { name: 'old' }, { name: 'never' }]),
+          labelEvents: back([labeled('ai-assisted', user('carol'))], 'events-2'),
+        }),
+      ),
+      page({ labelEvents: back([labeled('old', null), labeled('x', user('z'))], 'events-1') }),
+      page({ labelEvents: back([labeled('old', user('earlier'))]) }),
+    ]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(calls).toHaveLength(3);
+    expect(calls[1]!.variables.labelEventsCursor).toBe('events-2');
+    expect(calls[2]!.variables.labelEventsCursor).toBe('events-1');
+    expect(snap.facts.labels).toEqual([
+      { name: 'ai-assisted', appliedBy: { login: 'carol', type: 'User' } },
+      // The most recent event for "old" had a deleted actor: that, not the earlier one, counts.
+      { name: 'old', appliedBy: null },
+      { name: 'never', appliedBy: null },
+    ]);
+  });
+
+  it('marks files incomplete when GitHub stops listing them (3,500 changed, 3,000 listed)', async () => {
+    const files = (p: number) =>
+      Array.from({ length: 100 }, (_, i) => fileNode(`dir/${p * 100 + i}.ts`));
+    const answers: object[] = [
+      snapshot(pullRequest({ changedFiles: 3500, files: fwd(files(0), 'files-1') })),
+    ];
+    for (let p = 1; p < 30; p++)
+      answers.push(page({ files: fwd(files(p), p < 29 ? `files-${p + 1}` : null) }));
+    const calls = graphqlQueue(answers);
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+
+    expect(calls).toHaveLength(30);
+    expect(calls.slice(1).map((c) => c.variables.filesCursor)).toEqual(
+      Array.from({ length: 29 }, (_, i) => `files-${i + 1}`),
+    );
+    expect(snap.facts.files).toHaveLength(3000);
+    expect(snap.facts.changedFilesCount).toBe(3500);
+    expect(snap.facts.filesComplete).toBe(false);
+  });
+
+  it('reads previous paths from REST when a file was renamed', async () => {
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          changedFiles: 3,
+          files: fwd([
+            fileNode('lib/session.ts', 'RENAMED'),
+            fileNode('src/auth/login.ts'),
+            fileNode('src/old.ts', 'DELETED'),
+          ]),
+        }),
+      ),
+    ]);
+    const rest = nock(API)
+      .get('/repos/acme/api/pulls/12/files')
+      .query({ per_page: '100', page: '1' })
+      .reply(
+        200,
+        [
+          {
+            filename: 'lib/session.ts',
+            status: 'renamed',
+            previous_filename: 'src/auth/session.ts',
+          },
+          { filename: 'src/auth/login.ts', status: 'modified' },
+        ],
+        {
+          link: `<${API}/repositories/1/pulls/12/files?per_page=100&page=2>; rel="next", <${API}/repositories/1/pulls/12/files?per_page=100&page=2>; rel="last"`,
+        },
+      )
+      .get('/repos/acme/api/pulls/12/files')
+      .query({ per_page: '100', page: '2' })
+      .reply(200, [{ filename: 'src/old.ts', status: 'removed' }], {
+        link: `<${API}/repositories/1/pulls/12/files?per_page=100&page=1>; rel="prev"`,
+      });
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+
+    expect(calls).toHaveLength(1);
+    expect(rest.isDone()).toBe(true);
+    expect(snap.facts.files).toEqual([
+      { path: 'lib/session.ts', previousPath: 'src/auth/session.ts' },
+      { path: 'src/auth/login.ts' },
+      { path: 'src/old.ts' },
+    ]);
+    expect(snap.facts.filesComplete).toBe(true);
+  });
+
+  it('stops GraphQL file pages as soon as a rename shows, and reads REST instead', async () => {
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          changedFiles: 2,
+          files: fwd([fileNode('b.ts', 'RENAMED')], 'files-1'),
+          reviews: fwd([], null),
+        }),
+      ),
+    ]);
+    nock(API)
+      .get('/repos/acme/api/pulls/12/files')
+      .query({ per_page: '100', page: '1' })
+      .reply(200, [
+        { filename: 'b.ts', status: 'renamed', previous_filename: 'a.ts' },
+        { filename: 'c.ts', status: 'added' },
+      ]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(calls).toHaveLength(1);
+    expect(snap.facts.files).toEqual([{ path: 'b.ts', previousPath: 'a.ts' }, { path: 'c.ts' }]);
+    expect(snap.facts.filesComplete).toBe(true);
+  });
+
+  it('reads further co-authors of commits in one batched follow-up', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => person(`P${i}`, `p${i}@example.com`));
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          commits: {
+            totalCount: 2,
+            ...fwd([
+              { commit: commit(1, { authors: fwd(many, 'authors-1') }) },
+              { commit: commit(2) },
+            ]),
+          },
+        }),
+      ),
+      {
+        data: {
+          repository: {
+            c0: {
+              __typename: 'Commit',
+              oid: sha(1),
+              authors: fwd([
+                person('Claude', 'noreply@anthropic.com'),
+                person('Bob', 'bob@example.com', 'bob'),
+              ]),
+            },
+          },
+        },
+      },
+    ]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.variables).toEqual({
+      owner: 'acme',
+      repo: 'api',
+      o0: sha(1),
+      a0: 'authors-1',
+    });
+    expect(calls[1]!.query).toContain('authors(first: 100, after: $a0)');
+    expect(snap.facts.commits[0]!.authors).toHaveLength(22);
+    expect(snap.facts.commits[0]!.authors[21]).toEqual({
+      name: 'Bob',
+      email: 'bob@example.com',
+      login: 'bob',
+      bot: false,
+    });
+    expect(snap.facts.commits[1]!.authors).toHaveLength(1);
+  });
+});
+
+describe('readPullRequest: more than 250 commits', () => {
+  const compareCommit = (n: number) => ({ sha: sha(n), commit: { message: `Change ${n}` } });
+
+  function prPages(total: number) {
+    return [
+      snapshot(
+        pullRequest({
+          commits: {
+            totalCount: total,
+            ...fwd(
+              Array.from({ length: 100 }, (_, i) => commitNode(i)),
+              'c-1',
+            ),
+          },
+        }),
+      ),
+      page({
+        commits: {
+          totalCount: total,
+          ...fwd(
+            Array.from({ length: 100 }, (_, i) => commitNode(100 + i)),
+            'c-2',
+          ),
+        },
+      }),
+      // GitHub stops the PR list at 250.
+      page({
+        commits: {
+          totalCount: total,
+          ...fwd(Array.from({ length: 50 }, (_, i) => commitNode(200 + i))),
+        },
+      }),
+    ];
+  }
+
+  it('walks base...head with the compare endpoint to the merge base and reads the rest by sha', async () => {
+    const calls = graphqlQueue([
+      ...prPages(300),
+      (call: GqlCall) => {
+        const repository: Record<string, object> = {};
+        for (let i = 0; i < 50; i++) {
+          expect(call.variables[`o${i}`]).toBe(sha(250 + i));
+          repository[`c${i}`] = { __typename: 'Commit', ...commit(250 + i) };
+        }
+        return { data: { repository } };
+      },
+    ]);
+    const compare = nock(API);
+    for (let p = 1; p <= 3; p++) {
+      compare
+        .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
+        .query({ per_page: '100', page: String(p) })
+        .reply(200, {
+          status: 'diverged',
+          total_commits: 300,
+          merge_base_commit: { sha: 'e'.repeat(40) },
+          commits: Array.from({ length: 100 }, (_, i) => compareCommit((p - 1) * 100 + i)),
+          files: [],
+        });
+    }
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+
+    expect(compare.isDone()).toBe(true);
+    expect(calls).toHaveLength(4);
+    expect(calls[3]!.query).toContain('c49: object(oid: $o49)');
+    expect(snap.facts.commitsComplete).toBe(true);
+    expect(snap.facts.commits).toHaveLength(300);
+    expect(snap.facts.commits.map((c) => c.sha)).toEqual(
+      Array.from({ length: 300 }, (_, i) => sha(i)),
+    );
+    expect(snap.facts.commits[299]!.message).toBe('Change 299');
+  });
+
+  it('marks commits incomplete without walking when the range is larger than the walk allows', async () => {
+    const calls = graphqlQueue(prPages(12_000));
+    const compare = nock(API)
+      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
+      .query({ per_page: '100', page: '1' })
+      .reply(200, {
+        status: 'diverged',
+        total_commits: 12_000,
+        merge_base_commit: { sha: 'e'.repeat(40) },
+        commits: Array.from({ length: 100 }, (_, i) => compareCommit(i)),
+        files: [],
+      });
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(compare.isDone()).toBe(true);
+    expect(calls).toHaveLength(3);
+    expect(snap.facts.commitsComplete).toBe(false);
+    expect(snap.facts.commits).toHaveLength(250);
+  });
+
+  it('marks commits incomplete when the walk does not reach every commit GitHub counts', async () => {
+    graphqlQueue(prPages(300));
+    nock(API)
+      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
+      .query({ per_page: '100', page: '1' })
+      .reply(200, {
+        status: 'diverged',
+        total_commits: 300,
+        merge_base_commit: { sha: 'e'.repeat(40) },
+        commits: Array.from({ length: 40 }, (_, i) => compareCommit(i)),
+        files: [],
+      });
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(snap.facts.commitsComplete).toBe(false);
+    expect(snap.facts.commits).toHaveLength(250);
+  });
+
+  it('uses the PR base sha when the base branch is gone, and accepts exactly 250 commits', async () => {
+    const pages = prPages(250);
+    (pages[0] as any).data.repository.pullRequest.baseRef = null;
+    graphqlQueue(pages);
+    const compare = nock(API);
+    for (let p = 1; p <= 3; p++) {
+      compare
+        .get(`/repos/acme/api/compare/${'a'.repeat(40)}...${HEAD}`)
+        .query({ per_page: '100', page: String(p) })
+        .reply(200, {
+          status: 'ahead',
+          total_commits: 250,
+          merge_base_commit: { sha: 'a'.repeat(40) },
+          commits: Array.from({ length: p < 3 ? 100 : 50 }, (_, i) =>
+            compareCommit((p - 1) * 100 + i),
+          ),
+          files: [],
+        });
+    }
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(compare.isDone()).toBe(true);
+    expect(snap.facts.commitsComplete).toBe(true);
+    expect(snap.facts.commits).toHaveLength(250);
+  });
+});
+
+describe('readPullRequest: errors say what could not be read', () => {
+  it('GraphQL errors on the main query', async () => {
+    graphqlQueue([
+      {
+        data: { repository: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            locations: [{ line: 2, column: 3 }],
+            message: "Could not resolve to a Repository with the name 'acme/api'.",
+          },
+        ],
+      },
+    ]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      "could not read pull request acme/api#12: NOT_FOUND: Could not resolve to a Repository with the name 'acme/api'.",
+    );
+  });
+
+  it('a missing pull request', async () => {
+    graphqlQueue([snapshot(null)]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      'could not read pull request acme/api#12: pull request not found',
+    );
+  });
+
+  it('an HTTP error on a follow-up page names the connection', async () => {
+    graphqlQueue([
+      snapshot(pullRequest({ reviews: fwd([], 'reviews-1') })),
+      () => [502, { message: 'Server Error' }],
+    ]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      /^could not read reviews of acme\/api#12: HTTP 502: Server Error/,
+    );
+  });
+
+  it('a push between pages', async () => {
+    graphqlQueue([
+      snapshot(pullRequest({ files: fwd([fileNode('a')], 'files-1'), changedFiles: 2 })),
+      {
+        data: {
+          repository: { pullRequest: { headRefOid: '9'.repeat(40), files: fwd([fileNode('b')]) } },
+        },
+      },
+    ]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      /could not read changed files of acme\/api#12: the head moved/,
+    );
+  });
+
+  it('a label list GitHub did not give', async () => {
+    graphqlQueue([snapshot(pullRequest({ labels: null }))]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      'could not read labels of acme/api#12: GitHub gave no label list',
+    );
+  });
+
+  it('a file list GitHub did not give is incomplete, not empty', async () => {
+    graphqlQueue([snapshot(pullRequest({ files: null, changedFiles: 4 }))]);
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+    expect(snap.facts.files).toEqual([]);
+    expect(snap.facts.filesComplete).toBe(false);
+    expect(snap.facts.changedFilesCount).toBe(4);
+  });
+
+  it('a review state it does not know', async () => {
+    graphqlQueue([
+      snapshot(
+        pullRequest({
+          reviews: fwd([
+            {
+              id: 'R',
+              databaseId: 1,
+              author: user('x'),
+              state: 'SUPER_APPROVED',
+              submittedAt: null,
+              commit: null,
+            },
+          ]),
+        }),
+      ),
+    ]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      'could not read reviews of acme/api#12: unknown review state "SUPER_APPROVED"',
+    );
+  });
+
+  it('a REST failure while reading renamed files', async () => {
+    graphqlQueue([snapshot(pullRequest({ files: fwd([fileNode('b.ts', 'RENAMED')]) }))]);
+    nock(API)
+      .get('/repos/acme/api/pulls/12/files')
+      .query(true)
+      .reply(500, { message: 'Internal Server Error' });
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      /^could not read changed files of acme\/api#12: HTTP 500/,
+    );
+  });
+
+  it('a commit the walk lists but GraphQL cannot find', async () => {
+    graphqlQueue([
+      snapshot(
+        pullRequest({
+          commits: {
+            totalCount: 101,
+            ...fwd(Array.from({ length: 100 }, (_, i) => commitNode(i))),
+          },
+        }),
+      ),
+      { data: { repository: { c0: null } } },
+    ]);
+    nock(API)
+      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
+      .query({ per_page: '100', page: '1' })
+      .reply(200, {
+        total_commits: 101,
+        commits: Array.from({ length: 100 }, (_, i) => ({ sha: sha(i) })),
+      })
+      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
+      .query({ per_page: '100', page: '2' })
+      .reply(200, { total_commits: 101, commits: [{ sha: sha(100) }] });
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      `could not read commits of acme/api#12: commit ${sha(100)} was not found`,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('readTeams', () => {
+  const members = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ login: `Member${from + i}` }));
+
+  it('reads every team in one query, then pages only the teams that have more members', async () => {
+    const calls = graphqlQueue([
+      {
+        data: {
+          organization: {
+            t0: { slug: 'platform', members: fwd(members(0, 100), 'm-1') },
+            t1: { slug: 'security', members: fwd([{ login: 'Eve' }, { login: 'mallory' }]) },
+            t2: null,
+          },
+        },
+      },
+      { data: { organization: { t0: { slug: 'platform', members: fwd(members(100, 3)) } } } },
+    ]);
+
+    const teams = await readTeams(client(), 'acme', ['Platform', 'security', 'gone', 'platform']);
+
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.variables).toEqual({
+      org: 'acme',
+      s0: 'platform',
+      c0: null,
+      s1: 'security',
+      c1: null,
+      s2: 'gone',
+      c2: null,
+    });
+    expect(calls[0]!.query).toContain('membership: ALL');
+    expect(calls[1]!.variables).toEqual({ org: 'acme', s0: 'platform', c0: 'm-1' });
+    expect(calls[1]!.query).not.toContain('t1:');
+    expect(teams.platform).toHaveLength(103);
+    expect(teams.platform![102]).toBe('member102');
+    expect(teams.security).toEqual(['eve', 'mallory']);
+    expect(teams.gone).toBeNull();
+    expect(Object.keys(teams).sort()).toEqual(['gone', 'platform', 'security']);
+  });
+
+  it('gives null for every team when the owner is not an organization', async () => {
+    graphqlQueue([
+      {
+        data: { organization: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['organization'],
+            locations: [{ line: 2, column: 3 }],
+            message: "Could not resolve to an Organization with the login of 'alice'.",
+          },
+        ],
+      },
+    ]);
+    expect(await readTeams(client(), 'alice', ['core', 'ops'])).toEqual({ core: null, ops: null });
+  });
+
+  it('gives null for a team it may not read and keeps the others', async () => {
+    graphqlQueue([
+      {
+        data: { organization: { t0: null, t1: { slug: 'ops', members: fwd([{ login: 'Ann' }]) } } },
+        errors: [
+          {
+            type: 'FORBIDDEN',
+            path: ['organization', 't0'],
+            message: 'Resource not accessible by integration',
+          },
+        ],
+      },
+    ]);
+    expect(await readTeams(client(), 'acme', ['secret', 'ops'])).toEqual({
+      secret: null,
+      ops: ['ann'],
+    });
+  });
+
+  it('throws on any other error', async () => {
+    graphqlQueue([
+      {
+        data: null,
+        errors: [
+          { type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' },
+        ],
+      },
+    ]);
+    await expect(readTeams(client(), 'acme', ['core'])).rejects.toThrow(
+      'could not read the members of teams in acme: RATE_LIMITED: API rate limit exceeded for installation ID 1.',
+    );
+    nock.cleanAll();
+    graphqlQueue([() => [503, { message: 'Service Unavailable' }]]);
+    await expect(readTeams(client(), 'acme', ['core'])).rejects.toThrow(/HTTP 503/);
+  });
+
+  it('reads nothing when no team is named', async () => {
+    const calls = graphqlQueue([]);
+    expect(await readTeams(client(), 'acme', [])).toEqual({});
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('listOrgTeams', () => {
+  it('pages through the teams and gives lower-case slugs', async () => {
+    const calls = graphqlQueue([
+      {
+        data: {
+          organization: {
+            teams: fwd(
+              Array.from({ length: 100 }, (_, i) => ({ slug: `Team-${i}` })),
+              'teams-1',
+            ),
+          },
+        },
+      },
+      { data: { organization: { teams: fwd([{ slug: 'security' }]) } } },
+    ]);
+    const teams = await listOrgTeams(client(), 'acme');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.variables).toEqual({ org: 'acme', cursor: null });
+    expect(calls[1]!.variables).toEqual({ org: 'acme', cursor: 'teams-1' });
+    expect(teams.size).toBe(101);
+    expect(teams.has('team-7')).toBe(true);
+    expect(teams.has('security')).toBe(true);
+  });
+
+  it('throws when the organization cannot be read', async () => {
+    graphqlQueue([
+      {
+        data: { organization: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['organization'],
+            message: 'Could not resolve to an Organization',
+          },
+        ],
+      },
+    ]);
+    await expect(listOrgTeams(client(), 'alice')).rejects.toThrow(
+      'could not read the teams of alice: NOT_FOUND: Could not resolve to an Organization',
+    );
+  });
+});
