@@ -14,8 +14,11 @@ import type { PullRequestFacts } from './facts.js';
 import type { DiscountedReview, OverrideResult, RequirementResult, Verdict } from './verdict.js';
 
 export interface EvaluateOptions {
-  /** Path of the policy file in the repository; a PR that changes it is always critical. */
-  policyPath?: string;
+  /**
+   * Paths of the policy files in this repository (the policy and any file of this repository it
+   * extends); a PR that changes one is always critical. Defaults to the standard policy path.
+   */
+  policyPaths?: readonly string[];
 }
 
 interface Needed {
@@ -47,7 +50,8 @@ export function evaluate(
   facts: PullRequestFacts,
   options: EvaluateOptions = {},
 ): Verdict {
-  const policyPath = options.policyPath ?? POLICY_PATH;
+  const policyPaths = new Set(options.policyPaths ?? [POLICY_PATH]);
+  policyPaths.add(POLICY_PATH);
   const errors: string[] = [];
   const changedFiles = Math.max(facts.changedFilesCount ?? 0, facts.files.length);
   if (!facts.commitsComplete) {
@@ -63,7 +67,7 @@ export function evaluate(
 
   const evidence = detectAi(policy.detection, facts, { selfLabel: policy.actions.label });
   const aiAssisted = evidence.length > 0;
-  const needed = requirementsFor(policy, facts, aiAssisted, policyPath);
+  const needed = requirementsFor(policy, facts, aiAssisted, policyPaths);
 
   const eligibility: Eligibility = {
     prAuthor: facts.author.login,
@@ -88,7 +92,7 @@ function requirementsFor(
   policy: Policy,
   facts: PullRequestFacts,
   aiAssisted: boolean,
-  policyPath: string,
+  policyPaths: ReadonlySet<string>,
 ): Needed[] {
   const needed: Needed[] = [];
   if (aiAssisted || policy.apply_to_human_prs) {
@@ -120,7 +124,11 @@ function requirementsFor(
   }
   // The rules cannot be changed without review, whoever changes them.
   const policyFiles = facts.files
-    .filter((f) => f.path === policyPath || f.previousPath === policyPath)
+    .filter(
+      (f) =>
+        policyPaths.has(f.path) ||
+        (f.previousPath !== undefined && policyPaths.has(f.previousPath)),
+    )
     .map((f) => f.path);
   if (policyFiles.length > 0) {
     needed.push({

@@ -47,4 +47,6 @@ export interface Verdict {
   override: OverrideResult | null;
   /** What went wrong, when the outcome is error. */
   errors: string[];
+  /** False when the PR could not be judged at all: the verdict then only carries errors. */
+  judged?: boolean;
 }

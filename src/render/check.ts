@@ -411,8 +411,9 @@ export function contextLine(verdict: Verdict, ctx: RenderContext): string {
   const parts = [
     `Head commit ${codeSpan(shortSha(ctx.headSha), { table: false })}`,
     `policy ${codeSpan(ctx.policyFile || POLICY_PATH, { table: false, max: 120 })}`,
-    plural(count(verdict.changedFiles), 'changed file'),
-    ai,
+    ...(verdict.judged === false
+      ? ['not evaluated']
+      : [plural(count(verdict.changedFiles), 'changed file'), ai]),
   ];
   return parts.join(' · ');
 }
@@ -701,5 +702,10 @@ export function renderCheck(verdict: Verdict, ctx: RenderContext): CheckOutput {
     const t = detailsText(v, limits);
     return t === '' ? '' : `${t}\n`;
   }, CHECK_OUTPUT_LIMIT);
-  return text === '' ? { title, summary } : { title, summary, text };
+  // Always some text: a check run update that leaves it out would keep an older run's details.
+  return {
+    title,
+    summary,
+    text: text === '' ? 'No file falls under a critical-path rule.\n' : text,
+  };
 }

@@ -182,6 +182,13 @@ describe('evaluate: the policy file is always critical', () => {
     expect(evaluate(p, { ...f, reviews: [review('lead', 'APPROVED')] }).outcome).toBe('pass');
   });
 
+  it('treats every policy file of the repository (extends targets too) as critical', () => {
+    const g = facts({ commits: [commit(HEAD, 'x\n')], files: [{ path: 'gov/base.yml' }] });
+    expect(evaluate(policy(), g).requirements).toEqual([]);
+    const v = evaluate(policy(), g, { policyPaths: ['gov/base.yml'] });
+    expect(v.requirements.map((r) => r.kind)).toEqual(['policy_file']);
+  });
+
   it('catches a rename away from the policy path', () => {
     const v = evaluate(
       policy(),

@@ -418,10 +418,20 @@ describe('renderCheck summary', () => {
     expect(summary).toContain('applied by @&#8203;x, accepted.');
   });
 
-  it('shows a short head sha and leaves text out when no file matched a rule', () => {
+  it('says "not evaluated" instead of counting files when the PR could not be judged', () => {
+    const out = renderCheck(
+      verdict({ outcome: 'error', errors: ['could not read reviews'], judged: false }),
+      ctx({ headSha: SHA }),
+    );
+    expect(out.summary).toContain('not evaluated');
+    expect(out.summary).not.toContain('no AI assistance found');
+    expect(out.summary).not.toContain('0 changed files');
+  });
+
+  it('shows a short head sha and a one-line text when no file matched a rule', () => {
     const out = renderCheck(verdict(), ctx({ headSha: SHA }));
     expect(out.summary).toContain('` 0123456 `');
-    expect(out.text).toBeUndefined();
+    expect(out.text).toBe('No file falls under a critical-path rule.\n');
   });
 });
 

@@ -1,0 +1,252 @@
+import type { Context, Probot } from 'probot';
+import { POLICY_PATH } from './policy/types.js';
+import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
+import type { GitHubClient } from './github/client.js';
+import {
+  evaluatePullRequest,
+  failed,
+  type AppIdentity,
+  type Target,
+} from './github/evaluate-pr.js';
+import { InProcessLock, type KeyedLock } from './github/lock.js';
+import { openPullRequests, parseMergeQueueRef, pullRequestsForCommit } from './github/locate.js';
+import { TeamCache } from './github/team-cache.js';
+import { upsertCheckRun, findCheckRun } from './github/check-run.js';
+import { checkConclusion, renderCheck } from './render/check.js';
+
+export interface AppOptions {
+  /** Serialises evaluations of one PR; defaults to an in-process lock. */
+  lock?: KeyedLock;
+  /** How long team members are cached (ms). Default 60 s; 0 reads them on every evaluation. */
+  teamTtlMs?: number;
+  /** The app's id and slug; read once from GitHub when not given. */
+  identity?: AppIdentity;
+  policyDocsUrl?: string;
+}
+
+export const PULL_REQUEST_ACTIONS = [
+  'pull_request.opened',
+  'pull_request.reopened',
+  'pull_request.synchronize',
+  'pull_request.edited',
+  'pull_request.labeled',
+  'pull_request.unlabeled',
+  'pull_request.ready_for_review',
+] as const;
+
+export const REVIEW_ACTIONS = [
+  'pull_request_review.submitted',
+  'pull_request_review.edited',
+  'pull_request_review.dismissed',
+] as const;
+
+const DOCS_URL = 'https://github.com/ai-governance/ai-governance/blob/main/docs/policy.md';
+
+/**
+ * The Probot app: every handler only works out which PR an event is about and hands it to
+ * evaluatePullRequest, which re-reads everything from GitHub.
+ */
+export function aiGovernance(options: AppOptions = {}) {
+  return (app: Probot) => {
+    const lock = options.lock ?? new InProcessLock();
+    const teams = new TeamCache({ ttlMs: options.teamTtlMs ?? 60_000, maxEntries: 1000 });
+    let identity: Promise<AppIdentity> | null = options.identity
+      ? Promise.resolve(options.identity)
+      : null;
+    const appIdentity = (): Promise<AppIdentity> => {
+      identity ??= app
+        .auth()
+        .then((gh) => gh.request('GET /app'))
+        .then(({ data }) => ({ id: data!.id, slug: data!.slug ?? '' }));
+      identity.catch(() => {
+        identity = null;
+      });
+      return identity;
+    };
+
+    async function run(context: Context, target: Omit<Target, 'deliveryId'>): Promise<void> {
+      const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
+      const me = await appIdentity();
+      await lock.run(key, () =>
+        evaluatePullRequest(
+          {
+            gh: context.octokit as unknown as GitHubClient,
+            log: context.log,
+            app: me,
+            teams,
+            policyDocsUrl: options.policyDocsUrl ?? DOCS_URL,
+          },
+          { ...target, deliveryId: context.id },
+        ),
+      );
+    }
+
+    app.on([...PULL_REQUEST_ACTIONS], async (context) => {
+      const pr = context.payload.pull_request;
+      await run(context, {
+        ...context.repo(),
+        number: pr.number,
+        headSha: pr.head.sha,
+        trigger: `${context.name}.${context.payload.action}`,
+      });
+    });
+
+    app.on([...REVIEW_ACTIONS], async (context) => {
+      const pr = context.payload.pull_request;
+      await run(context, {
+        ...context.repo(),
+        number: pr.number,
+        headSha: pr.head.sha,
+        trigger: `${context.name}.${context.payload.action}`,
+      });
+    });
+
+    app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
+      const run_ = context.payload.check_run;
+      const me = await appIdentity();
+      if (run_.name !== CHECK_NAME || (run_.app && run_.app.id !== me.id)) return;
+      if (
+        context.payload.action === 'requested_action' &&
+        context.payload.requested_action?.identifier !== REEVALUATE_ACTION
+      ) {
+        return;
+      }
+      await rerun(
+        context,
+        run_.head_sha,
+        run_.check_suite?.head_branch ?? null,
+        run_.pull_requests,
+      );
+    });
+
+    app.on('check_suite.rerequested', async (context) => {
+      const suite = context.payload.check_suite;
+      await rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests);
+    });
+
+    app.on('merge_group.checks_requested', async (context) => {
+      const group = context.payload.merge_group;
+      await judgeMergeGroup(context, group.head_ref, group.head_sha);
+    });
+
+    app.on('push', async (context) => {
+      const p = context.payload;
+      if (p.ref !== `refs/heads/${p.repository.default_branch}` || p.deleted) return;
+      const touched = (p.commits ?? []).some((c) =>
+        [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(POLICY_PATH),
+      );
+      // A long commit list may have been cut short, and a forced push can drop the commit that
+      // changed the policy without listing any: in both cases the policy may have changed.
+      const unsure = p.forced || (p.commits ?? []).length >= 20;
+      if (!touched && !unsure) return;
+      const gh = context.octokit as unknown as GitHubClient;
+      const { owner, repo } = context.repo();
+      const { numbers, heads, truncated } = await openPullRequests(gh, owner, repo);
+      if (truncated) {
+        context.log.warn(
+          { deliveryId: context.id },
+          `policy changed: re-evaluating the newest ${numbers.length} open PRs only`,
+        );
+      }
+      await runEach(
+        context,
+        numbers.map((number) => ({
+          owner,
+          repo,
+          number,
+          ...(heads[number] ? { headSha: heads[number] } : {}),
+          trigger: 'push.policy-changed',
+        })),
+      );
+    });
+
+    /** Evaluates each PR in turn: one that fails does not stop the others; the delivery then fails. */
+    async function runEach(context: Context, targets: Omit<Target, 'deliveryId'>[]): Promise<void> {
+      const failures: unknown[] = [];
+      for (const target of targets) {
+        try {
+          await run(context, target);
+        } catch (err) {
+          failures.push(err);
+          context.log.error(
+            { err, deliveryId: context.id, pr: target.number },
+            `could not re-evaluate ${target.owner}/${target.repo}#${target.number}`,
+          );
+        }
+      }
+      if (failures.length > 0) {
+        throw new AggregateError(
+          failures,
+          `${failures.length} of ${targets.length} pull requests could not be evaluated`,
+        );
+      }
+    }
+
+    /** A re-run asked for on a commit: the PRs it heads, or the merge group it is. */
+    async function rerun(
+      context: Context,
+      sha: string,
+      branch: string | null,
+      prs: ReadonlyArray<{ number: number }> | null | undefined,
+    ): Promise<void> {
+      if (branch && parseMergeQueueRef(branch)) {
+        await judgeMergeGroup(context, branch, sha);
+        return;
+      }
+      const { owner, repo } = context.repo();
+      let numbers = (prs ?? []).map((p) => p.number);
+      if (numbers.length === 0) {
+        // Fork PRs are not listed in check payloads: ask which PRs this commit heads.
+        numbers = await pullRequestsForCommit(
+          context.octokit as unknown as GitHubClient,
+          owner,
+          repo,
+          sha,
+        );
+      }
+      const trigger = `${context.name}.${(context.payload as { action?: string }).action}`;
+      await runEach(
+        context,
+        numbers.map((number) => ({ owner, repo, number, headSha: sha, trigger })),
+      );
+    }
+
+    /** A merge group gets the verdict of the PR it carries, posted on the group's head commit. */
+    async function judgeMergeGroup(context: Context, headRef: string, sha: string): Promise<void> {
+      const { owner, repo } = context.repo();
+      const parsed = parseMergeQueueRef(headRef);
+      if (!parsed) {
+        // Not a queue branch we understand: say so on the group, never pass it.
+        const me = await appIdentity();
+        const gh = context.octokit as unknown as GitHubClient;
+        const verdict = failed(`cannot tell which pull request the merge group ${headRef} carries`);
+        const out = renderCheck(verdict, { headSha: sha, policyFile: POLICY_PATH, org: owner });
+        await upsertCheckRun(
+          gh,
+          owner,
+          repo,
+          sha,
+          await findCheckRun(gh, owner, repo, sha, me.id),
+          {
+            status: 'completed',
+            conclusion: checkConclusion(verdict),
+            title: out.title,
+            summary: out.summary,
+            annotations: [],
+          },
+        );
+        return;
+      }
+      await run(context, {
+        owner,
+        repo,
+        number: parsed.number,
+        mergeGroupSha: sha,
+        expectedHeadSha: parsed.headSha,
+        trigger: 'merge_group.checks_requested',
+      });
+    }
+  };
+}
+
+export default aiGovernance();

@@ -1,0 +1,135 @@
+/**
+ * Merge queues: the check goes on the merge group's head commit, with the verdict of the pull
+ * request the group carries, judged as it stands. Nothing else is written.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CHECK_NAME,
+  FakeGitHub,
+  OWNER,
+  PAYMENTS_POLICY,
+  REPO,
+  TEAMS,
+  aiPaymentsPr,
+  example,
+  sha,
+  startApp,
+  finish,
+  type PrSpec,
+  type TestApp,
+} from './helpers.js';
+
+const R = `/repos/${OWNER}/${REPO}`;
+const GROUP_SHA = sha('merge-group-1');
+let gh: FakeGitHub;
+let app: TestApp;
+let pr: PrSpec;
+
+beforeEach(async () => {
+  pr = aiPaymentsPr(7);
+  gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
+  app = await startApp();
+});
+
+afterEach(() => finish(gh));
+
+function mergeGroupEvent(number: number, queuedHead: string, groupSha = GROUP_SHA) {
+  const p = example('merge_group');
+  p.merge_group.head_sha = groupSha;
+  p.merge_group.head_ref = `refs/heads/gh-readonly-queue/main/pr-${number}-${queuedHead}`;
+  return p;
+}
+
+const groupReads = (groupSha = GROUP_SHA) => [
+  'POST /graphql PullRequestSnapshot',
+  'POST /graphql TeamMembers',
+  `GET ${R}/commits/${groupSha}/check-runs`,
+];
+
+describe('merge_group.checks_requested', () => {
+  it('posts the approved PR’s verdict on the merge group’s head, and writes nothing else', async () => {
+    pr.reviews.push(
+      { by: 'carol', state: 'APPROVED', commit: pr.headSha },
+      { by: 'dave', state: 'APPROVED', commit: pr.headSha },
+    );
+    await app.receive('merge_group', mergeGroupEvent(7, pr.headSha));
+
+    expect(gh.calls()).toEqual([...groupReads(), `POST ${R}/check-runs`]);
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check).toMatchObject({
+      name: CHECK_NAME,
+      head_sha: GROUP_SHA,
+      status: 'completed',
+      conclusion: 'success',
+      output: { title: 'AI-assisted: approved by @carol, @dave' },
+    });
+    expect(gh.requests[0]!.body.variables.number).toBe(7);
+    expect(pr.comments).toEqual([]);
+    expect(pr.labels).toEqual([]);
+    expect(app.errors()).toEqual([]);
+  });
+
+  it('a PR still waiting for approvals is not passed in the queue either', async () => {
+    pr.reviews.push({ by: 'carol', state: 'APPROVED', commit: pr.headSha });
+    await app.receive('merge_group', mergeGroupEvent(7, pr.headSha));
+
+    expect(gh.calls()).toEqual([...groupReads(), `POST ${R}/check-runs`]);
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.head_sha).toBe(GROUP_SHA);
+    expect(check.conclusion).toBe('action_required');
+    expect(check.output.title).toBe('Needs 1 more approval from @acme/payments-seniors');
+  });
+
+  it('fails the group when the PR’s head moved after it joined the queue', async () => {
+    pr.reviews.push(
+      { by: 'carol', state: 'APPROVED', commit: pr.headSha },
+      { by: 'dave', state: 'APPROVED', commit: pr.headSha },
+    );
+    const queued = sha('an-older-head');
+    await app.receive('merge_group', mergeGroupEvent(7, queued));
+
+    expect(gh.calls()).toEqual([
+      'POST /graphql PullRequestSnapshot',
+      `GET ${R}/commits/${GROUP_SHA}/check-runs`,
+      `POST ${R}/check-runs`,
+    ]);
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.head_sha).toBe(GROUP_SHA);
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toContain(`not ${queued.slice(0, 7)} that joined the merge queue`);
+    expect(pr.comments).toEqual([]);
+  });
+
+  it('fails a group whose branch does not name a pull request', async () => {
+    const p = mergeGroupEvent(7, pr.headSha);
+    p.merge_group.head_ref = 'refs/heads/gh-readonly-queue/main/something-else';
+    await app.receive('merge_group', p);
+
+    expect(gh.calls()).toEqual([
+      `GET ${R}/commits/${GROUP_SHA}/check-runs`,
+      `POST ${R}/check-runs`,
+    ]);
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.head_sha).toBe(GROUP_SHA);
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toContain('cannot tell which pull request');
+  });
+
+  it('a re-run of the merge group’s check suite judges the group again', async () => {
+    pr.reviews.push(
+      { by: 'carol', state: 'APPROVED', commit: pr.headSha },
+      { by: 'dave', state: 'APPROVED', commit: pr.headSha },
+    );
+    const p = example('check_suite', (e) => e.action === 'rerequested');
+    p.check_suite.head_sha = GROUP_SHA;
+    p.check_suite.head_branch = `gh-readonly-queue/main/pr-7-${pr.headSha}`;
+    p.check_suite.pull_requests = [];
+    await app.receive('check_suite', p);
+
+    expect(gh.calls()).toEqual([...groupReads(), `POST ${R}/check-runs`]);
+    expect(gh.one('POST', `${R}/check-runs`).body).toMatchObject({
+      head_sha: GROUP_SHA,
+      conclusion: 'success',
+    });
+  });
+});
