@@ -1,0 +1,7 @@
+/** The loopback fake of the GitHub API: its state, server, webhooks and generated data. */
+export * from './state.js';
+export * from './server.js';
+export * from './webhooks.js';
+export * from './generate.js';
+export { GITHUB_HOSTS, type Hosts } from './shapes.js';
+export { BLOB_TEXT_LIMIT, MAX_PAGE, PR_COMMITS_LIMIT, PR_FILES_LIMIT } from './schema.js';
