@@ -8,6 +8,7 @@
 import { FieldError, type GqlObject } from './graphql.js';
 import { nodeId } from './shapes.js';
 import type {
+  FakeCheckRun,
   FakeCommit,
   FakeGitHubState,
   FakePullRequest,
@@ -399,7 +400,50 @@ export function commitObject(state: FakeGitHubState, repo: FakeRepo, c: FakeComm
         const p = repo.commits.get(sha);
         return p ? commitObject(state, repo, p) : null;
       }),
+    checkSuites: (a: Record<string, unknown>) => {
+      const filter = (a.filterBy ?? {}) as { appId?: number; checkName?: string };
+      const runs = repo.checkRuns.filter(
+        (r) => r.headSha === c.sha && (filter.appId === undefined || r.appId === filter.appId),
+      );
+      const suiteIds = [...new Set(runs.map((r) => r.suiteId))];
+      return connection('CheckSuiteConnection', 'checkSuites', suiteIds, a, (suiteId) =>
+        checkSuiteObject(
+          runs.filter((r) => r.suiteId === suiteId),
+          suiteId,
+        ),
+      );
+    },
     url: '',
+  };
+}
+
+/** A check suite: the runs one app made on one commit. */
+function checkSuiteObject(runs: FakeCheckRun[], suiteId: number): GqlObject {
+  return {
+    __typename: 'CheckSuite',
+    id: nodeId('CS', suiteId),
+    databaseId: suiteId,
+    checkRuns: (a: Record<string, unknown>) => {
+      const filter = (a.filterBy ?? {}) as { checkName?: string };
+      const named = runs.filter(
+        (r) => filter.checkName === undefined || r.name === filter.checkName,
+      );
+      return connection('CheckRunConnection', 'checkRuns', named, a, (r) => ({
+        __typename: 'CheckRun',
+        id: nodeId('CR', r.id),
+        databaseId: r.id,
+        name: r.name,
+        status: r.status.toUpperCase(),
+        conclusion: r.conclusion ? r.conclusion.toUpperCase() : null,
+        title: r.output.title,
+        summary: r.output.summary,
+        text: r.output.text,
+        annotations: (b: Record<string, unknown>) =>
+          connection('CheckAnnotationConnection', 'annotations', r.annotations, b, () => ({
+            __typename: 'CheckAnnotation',
+          })),
+      }));
+    },
   };
 }
 

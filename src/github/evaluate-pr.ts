@@ -6,7 +6,14 @@ import { appendHistory, parseHistory, renderComment } from '../render/comment.js
 import { POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
 import { findAuditComment, upsertAuditComment } from './audit-comment.js';
 import { describeError, type GitHubClient } from './client.js';
-import { findCheckRun, upsertCheckRun, type Annotation, type CheckRunResult } from './check-run.js';
+import {
+  CHECK_NAME,
+  findCheckRun,
+  upsertCheckRun,
+  type Annotation,
+  type CheckRunResult,
+  type ExistingCheckRun,
+} from './check-run.js';
 import { readPullRequest, type PullRequestSnapshot } from './facts.js';
 import { policyForRepo } from './policy-for-repo.js';
 import { requestMissingReviews } from './review-requests.js';
@@ -24,6 +31,58 @@ export interface EvaluationDeps {
   teams: TeamCache;
   /** Absolute URL of docs/policy.md, linked from checks of repositories with no policy. */
   policyDocsUrl?: string;
+  /** An evaluation that takes longer fails (its check says so) rather than hanging. */
+  deadlineMs?: number;
+  /** After this long a new head commit shows an in-progress check; negative: never. */
+  inProgressAfterMs?: number;
+}
+
+export const DEFAULT_DEADLINE_MS = 300_000;
+export const DEFAULT_IN_PROGRESS_AFTER_MS = 2_000;
+
+/** Rejects with `message` when `work` takes longer than `ms`. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Shows an in-progress run on a commit that has no run of the app yet, and returns it so the
+ * final result updates it. A commit that already has a run keeps showing it until then.
+ */
+async function markInProgress(
+  deps: EvaluationDeps,
+  target: Target,
+  sha: string,
+): Promise<ExistingCheckRun | null | undefined> {
+  const existing = await findCheckRun(deps.gh, target.owner, target.repo, sha, deps.app.id);
+  if (existing) return existing;
+  const title = 'Evaluating…';
+  const summary = 'Reading the pull request from GitHub; the verdict follows shortly.';
+  const { data } = await deps.gh.request('POST /repos/{owner}/{repo}/check-runs', {
+    owner: target.owner,
+    repo: target.repo,
+    name: CHECK_NAME,
+    head_sha: sha,
+    status: 'in_progress',
+    output: { title, summary },
+  });
+  return {
+    id: data.id as number,
+    status: 'in_progress',
+    conclusion: null,
+    title,
+    summary,
+    text: null,
+    annotationsCount: 0,
+  };
 }
 
 export interface Target {
@@ -60,10 +119,33 @@ export async function evaluatePullRequest(
   const { owner, repo, number } = target;
   const writes = { check: 'none', comment: 'none', label: 'none', reviewRequest: 'none' };
   let checkSha = target.mergeGroupSha ?? target.headSha ?? null;
+  const deadlineMs = deps.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  // A long evaluation (a large PR) shows an in-progress run on a new commit meanwhile.
+  let progress: Promise<ExistingCheckRun | null | undefined> | undefined;
+  const progressSha = checkSha;
+  const timer =
+    progressSha && (deps.inProgressAfterMs ?? DEFAULT_IN_PROGRESS_AFTER_MS) >= 0
+      ? setTimeout(() => {
+          progress = markInProgress(deps, target, progressSha).catch((err: unknown) => {
+            log.warn(
+              { err, deliveryId: target.deliveryId },
+              'could not mark the check in progress',
+            );
+            return undefined;
+          });
+        }, deps.inProgressAfterMs ?? DEFAULT_IN_PROGRESS_AFTER_MS)
+      : undefined;
   try {
-    const snap = await readPullRequest(gh, owner, repo, number);
+    const { snap, judged } = await withDeadline(
+      (async () => {
+        const snap = await readPullRequest(gh, owner, repo, number, { appId: deps.app.id });
+        return { snap, judged: await judge(deps, snap, target) };
+      })(),
+      deadlineMs,
+      `the evaluation did not finish within ${Math.round(deadlineMs / 1000)} s`,
+    );
+    clearTimeout(timer);
     checkSha = target.mergeGroupSha ?? snap.facts.headSha;
-    const judged = await judge(deps, snap, target);
     const ctx: RenderContext = {
       headSha: snap.facts.headSha,
       policyFile: POLICY_PATH,
@@ -73,13 +155,25 @@ export async function evaluatePullRequest(
       ...(deps.policyDocsUrl ? { policyDocsUrl: deps.policyDocsUrl } : {}),
     };
     const { verdict } = judged;
-    writes.check = await writeCheck(deps, target, checkSha, verdict, ctx, judged.annotations);
+    const marked = progress && checkSha === progressSha ? await progress : undefined;
+    const known = marked ?? (target.mergeGroupSha ? undefined : snap.ownCheckRun);
+    writes.check = await writeCheck(
+      deps,
+      target,
+      checkSha,
+      verdict,
+      ctx,
+      judged.annotations,
+      known,
+    );
     if (!target.mergeGroupSha && judged.policy) {
       await writeExtras(deps, target, snap, judged.policy, verdict, ctx, writes);
     }
     audit(log, target, snap.facts.headSha, verdict, writes);
     return { outcome: verdict.outcome, headSha: snap.facts.headSha, writes };
   } catch (err) {
+    clearTimeout(timer);
+    if (progress) await progress;
     const message = describeError(err);
     log.error(
       { err, deliveryId: target.deliveryId, repo: `${owner}/${repo}`, pr: number },
@@ -234,6 +328,7 @@ async function writeCheck(
   verdict: Verdict,
   ctx: RenderContext,
   annotations: Annotation[],
+  known?: ExistingCheckRun | null,
 ): Promise<string> {
   const out = renderCheck(verdict, ctx);
   const result: CheckRunResult = {
@@ -244,7 +339,10 @@ async function writeCheck(
     ...(out.text ? { text: out.text } : {}),
     annotations,
   };
-  const existing = await findCheckRun(deps.gh, target.owner, target.repo, sha, deps.app.id);
+  const existing =
+    known !== undefined
+      ? known
+      : await findCheckRun(deps.gh, target.owner, target.repo, sha, deps.app.id);
   return upsertCheckRun(deps.gh, target.owner, target.repo, sha, existing, result);
 }
 

@@ -24,7 +24,7 @@ import {
   CURSOR_VARIABLES,
   ORG_TEAMS_QUERY,
   PAGE_SIZE,
-  PULL_REQUEST_QUERY,
+  pullRequestQuery,
   commitAuthorsQuery,
   commitsByOidQuery,
   pullRequestPageQuery,
@@ -40,11 +40,13 @@ import {
   type RawGitActor,
   type RawLabeledEvent,
   type RawReview,
+  type RawCheckRun,
   type RawPullRequest,
   type RawRequestedReviewer,
   type SnapshotAnswer,
   type TeamMembersAnswer,
 } from './queries.js';
+import type { ExistingCheckRun } from './check-run.js';
 import { describeError, type GitHubClient } from './client.js';
 
 export type { GitHubClient } from './client.js';
@@ -63,6 +65,8 @@ export interface PullRequestSnapshot {
   baseRepoOwnerType: 'Organization' | 'User';
   /** 'OPEN', 'CLOSED' or 'MERGED'. */
   state: string;
+  /** The app's check run on the head commit: null when there is none, undefined when unknown. */
+  ownCheckRun: ExistingCheckRun | null | undefined;
   /**
    * The app's audit comment (written by this app and starting with the marker) among the first 100
    * comments; `undefined` when it is not there and more comments exist, so the caller must search on.
@@ -188,10 +192,13 @@ export async function readPullRequest(
   owner: string,
   repo: string,
   number: number,
+  options: { appId?: number } = {},
 ): Promise<PullRequestSnapshot> {
   const ref = `${owner}/${repo}#${number}`;
+  const withCheckRuns = options.appId !== undefined;
   const answer = await reading(`pull request ${ref}`, () =>
-    gh.graphql<SnapshotAnswer>(PULL_REQUEST_QUERY, {
+    gh.graphql<SnapshotAnswer>(pullRequestQuery({ withCheckRuns }), {
+      ...(withCheckRuns ? { appId: options.appId } : {}),
       owner,
       repo,
       number,
@@ -412,8 +419,34 @@ export async function readPullRequest(
     policyTruncated,
     baseRepoOwnerType: repository.owner.__typename === 'Organization' ? 'Organization' : 'User',
     state: pr.state,
+    ownCheckRun: pickOwnCheckRun(pr),
     auditComment: pickOwnComment(pr.comments),
     requested: requestedReviewers(pr),
+  };
+}
+
+/**
+ * The app's latest check run on the head commit, when the snapshot could read it: undefined when
+ * it could not be sure (no app id, a head beyond the listed commits, or a fork's head, whose
+ * suites GitHub may keep apart), so the caller looks it up by REST.
+ */
+function pickOwnCheckRun(pr: RawPullRequest): PullRequestSnapshot['ownCheckRun'] {
+  const head = pr.headCommit?.nodes?.[0]?.commit;
+  if (!head || head.oid !== pr.headRefOid || pr.isCrossRepository) return undefined;
+  const runs = (head.checkSuites?.nodes ?? [])
+    .flatMap((suite) => suite?.checkRuns?.nodes ?? [])
+    .filter((r): r is RawCheckRun => r !== null && r.databaseId !== null)
+    .sort((a, b) => b.databaseId! - a.databaseId!);
+  const run = runs[0];
+  if (!run) return null;
+  return {
+    id: run.databaseId!,
+    status: run.status.toLowerCase(),
+    conclusion: run.conclusion?.toLowerCase() ?? null,
+    title: run.title,
+    summary: run.summary,
+    text: run.text,
+    annotationsCount: run.annotations?.totalCount ?? 0,
   };
 }
 

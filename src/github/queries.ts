@@ -113,6 +113,7 @@ export interface RawRequestedReviewer {
 }
 
 export interface RawPullRequest {
+  headCommit?: RawHeadCommit;
   state: string;
   isCrossRepository: boolean;
   comments: RawCommentsConnection | null;
@@ -230,8 +231,44 @@ function connectionSelection(name: PullRequestConnection, cursor: string | null)
   }
 }
 
-/** The one query for a pull request: its facts, the default branch head and the policy file. */
-export const PULL_REQUEST_QUERY = `query PullRequestSnapshot($owner: String!, $repo: String!, $number: Int!, $policyExpression: String!) {
+/** The app's own check runs on a commit, as the snapshot query reads them. */
+export interface RawCheckRun {
+  databaseId: number | null;
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+  annotations: { totalCount: number } | null;
+}
+
+export interface RawHeadCommit {
+  nodes:
+    | ({
+        commit: {
+          oid: string;
+          checkSuites: {
+            nodes: ({ checkRuns: { nodes: (RawCheckRun | null)[] | null } | null } | null)[] | null;
+          } | null;
+        };
+      } | null)[]
+    | null;
+}
+
+/** The check run name the app writes; the snapshot query reads the app's runs of that name. */
+export const CHECK_RUN_NAME = 'AI Governance';
+
+/**
+ * The one query for a pull request: its facts, the default branch head and the policy file. With
+ * the app's id it also reads the app's check runs on the head commit, so that finding the run to
+ * update costs no request of its own.
+ */
+export function pullRequestQuery(options: { withCheckRuns?: boolean } = {}): string {
+  const checkRuns = options.withCheckRuns
+    ? `
+      headCommit: commits(last: 1) { nodes { commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 10, filterBy: { checkName: "${CHECK_RUN_NAME}" }) { nodes { databaseId status conclusion title summary text annotations(first: 1) { totalCount } } } } } } } }`
+    : '';
+  return `query PullRequestSnapshot($owner: String!, $repo: String!, $number: Int!, $policyExpression: String!${options.withCheckRuns ? ', $appId: Int!' : ''}) {
   repository(owner: $owner, name: $repo) {
     owner { __typename login }
     defaultBranchRef { name target { oid } }
@@ -243,7 +280,7 @@ export const PULL_REQUEST_QUERY = `query PullRequestSnapshot($owner: String!, $r
       reviewRequests(first: ${PAGE_SIZE}) { nodes { requestedReviewer ${REVIEWER} } }
       reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], last: ${PAGE_SIZE}) { nodes { ... on ReviewRequestedEvent { requestedReviewer ${REVIEWER} } } }
       author ${ACTOR}
-      changedFiles
+      changedFiles${checkRuns}
       ${connectionSelection('commits', null)}
       ${connectionSelection('files', null)}
       ${connectionSelection('labels', null)}
@@ -253,6 +290,10 @@ export const PULL_REQUEST_QUERY = `query PullRequestSnapshot($owner: String!, $r
   }
 }
 ${COMMIT_FRAGMENT}`;
+}
+
+/** The snapshot query without the app's check runs. */
+export const PULL_REQUEST_QUERY = pullRequestQuery();
 
 /** The variable that carries each connection's cursor in {@link pullRequestPageQuery}. */
 export const CURSOR_VARIABLES: Record<PullRequestConnection, string> = {

@@ -297,6 +297,68 @@ describe('readPullRequest: a typical pull request', () => {
     });
   });
 
+  describe("the app's own check run on the head commit", () => {
+    const run = (id: number, conclusion: string | null, annotations = 2) => ({
+      databaseId: id,
+      status: 'COMPLETED',
+      conclusion,
+      title: 'Needs 2 approvals',
+      summary: 'summary',
+      text: 'text',
+      annotations: { totalCount: annotations },
+    });
+    const headCommit = (oid: string, runs: object[]) => ({
+      nodes: [{ commit: { oid, checkSuites: { nodes: [{ checkRuns: { nodes: runs } }] } } }],
+    });
+
+    it('is read in the same query when the app id is known (the newest run wins)', async () => {
+      const calls = graphqlQueue([
+        snapshot(
+          pullRequest({
+            headCommit: headCommit(HEAD, [run(5, 'ACTION_REQUIRED'), run(9, 'SUCCESS', 0)]),
+          }),
+        ),
+      ]);
+      const snap = await readPullRequest(client(), 'acme', 'api', 12, { appId: 42 });
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.variables.appId).toBe(42);
+      expect(calls[0]!.query).toContain('checkSuites(first: 10, filterBy: { appId: $appId })');
+      expect(snap.ownCheckRun).toEqual({
+        id: 9,
+        status: 'completed',
+        conclusion: 'success',
+        title: 'Needs 2 approvals',
+        summary: 'summary',
+        text: 'text',
+        annotationsCount: 0,
+      });
+    });
+
+    it('is null when the head has no run of the app, and not asked for without an app id', async () => {
+      graphqlQueue([snapshot(pullRequest({ headCommit: headCommit(HEAD, []) }))]);
+      expect((await readPullRequest(client(), 'acme', 'api', 12, { appId: 1 })).ownCheckRun).toBe(
+        null,
+      );
+      const calls = graphqlQueue([snapshot(pullRequest())]);
+      const snap = await readPullRequest(client(), 'acme', 'api', 12);
+      expect(calls[0]!.query).not.toContain('checkSuites');
+      expect(snap.ownCheckRun).toBeUndefined();
+    });
+
+    it('is unknown (undefined) for a fork, or when the last listed commit is not the head', async () => {
+      graphqlQueue([
+        snapshot(
+          pullRequest({ isCrossRepository: true, headCommit: headCommit(HEAD, [run(5, null)]) }),
+        ),
+        snapshot(pullRequest({ headCommit: headCommit(sha(7), [run(5, null)]) })),
+      ]);
+      const fork = await readPullRequest(client(), 'acme', 'api', 12, { appId: 1 });
+      expect(fork.ownCheckRun).toBeUndefined();
+      const long = await readPullRequest(client(), 'acme', 'api', 12, { appId: 1 });
+      expect(long.ownCheckRun).toBeUndefined();
+    });
+  });
+
   it('reports a user-owned repository, no policy file, and a deleted PR author', async () => {
     const calls = graphqlQueue([
       snapshot(pullRequest({ author: null, body: null }), {
