@@ -564,7 +564,8 @@ function overrideSection(verdict: Verdict, ctx: RenderContext): string {
   const style = markdownStyle(ctx.org);
   const who = o.appliedBy ? style.user(o.appliedBy) : 'an account GitHub did not name';
   const status = o.allowed === true ? 'accepted' : 'not accepted';
-  const detail = o.detail ? ` ${escapeInline(o.detail, 300)}` : '';
+  // The detail explains a refusal; an accepted override needs no more than who applied it.
+  const detail = o.allowed !== true && o.detail ? ` ${escapeInline(o.detail, 300)}` : '';
   return `**Override:** label ${codeSpan(o.label, { table: false, max: 100 })} applied by ${who}, ${status}.${detail}`;
 }
 

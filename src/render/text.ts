@@ -125,7 +125,7 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
   const o = verdict.override;
   if (o) {
     const who = o.appliedBy ? style.user(o.appliedBy) : 'an account GitHub did not name';
-    const detail = o.detail ? ` ${plainText(o.detail, 300)}` : '';
+    const detail = o.allowed !== true && o.detail ? ` ${plainText(o.detail, 300)}` : '';
     lines.push(
       '',
       `${paint('bold', 'Override:')} label "${plainText(o.label, 100)}" applied by ${who}, ${o.allowed === true ? 'accepted' : 'not accepted'}.${detail}`,

@@ -80,7 +80,7 @@ describe('renderText', () => {
     );
     expect(overridden).toContain('⚑ Overridden by @lead with label ai-governance-override');
     expect(overridden).toContain(
-      'Override: label "ai-governance-override" applied by @lead, accepted. Lead may override.',
+      'Override: label "ai-governance-override" applied by @lead, accepted.',
     );
     const error = renderText(
       verdict({ outcome: 'error', errors: ['team payments-seniors could not be read'] }),
