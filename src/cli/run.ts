@@ -23,6 +23,7 @@ const MAIN_HELP = `Usage: ai-governance <command> [options]
 Commands:
   validate [FILE]   Check a policy file (default: ${POLICY_PATH} in this repository)
   check             Judge the current branch offline, as the GitHub App would judge its PR
+  demo              See the app at work on sample pull requests, against a fake GitHub (offline)
 
 Run 'ai-governance <command> --help' for a command's options.
 `;
@@ -64,6 +65,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return validate(rest, io);
       case 'check':
         return check(rest, io);
+      case 'demo': {
+        // Loaded on demand: it brings Probot and the fake GitHub, which the other commands do not need.
+        const { demoCommand } = await import('../demo/cli.js');
+        return await demoCommand(rest, io);
+      }
       default:
         io.stderr(`ai-governance: unknown command '${command}'\n\n${MAIN_HELP}`);
         return EXIT_USAGE;

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, type DemoResult } from '../../src/demo/demo.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Flags for a headless run that reaches no network and leaves no profile behind. */
+function chromiumArgs(profile: string): string[] {
+  return [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    `--user-data-dir=${profile}`,
+  ];
+}
+
+function chromium(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      CHROMIUM,
+      args,
+      { timeout: 60_000, maxBuffer: 32 * 1024 * 1024, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+/** What a reader sees: the body's text without tags, entities decoded. */
+function visibleText(dom: string): string {
+  const body = dom.slice(dom.indexOf('<body'));
+  return body
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/[\u200B\u2060]/g, '');
+}
+
+describe('the demo page in a real browser (headless Chromium)', () => {
+  let dir: string;
+  let result: DemoResult;
+  let dom: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: this check needs Debian's Chromium. ` +
+          'Install it with `apt-get install -y chromium` (.ci/run does this when it is missing).',
+      );
+    }
+    dir = mkdtempSync(join(tmpdir(), 'aig-browser-'));
+    result = await runDemo({ outDir: join(dir, 'demo-output'), logLevel: 'silent' });
+    const profile = join(dir, 'profile');
+    dom = await chromium([...chromiumArgs(profile), '--dump-dom', pathToFileURL(result.page).href]);
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders the tables the app wrote', () => {
+    const tables = dom.match(/<table>/g) ?? [];
+    expect(tables.length).toBeGreaterThanOrEqual(10);
+    expect(dom).toMatch(/<th>Rule<\/th><th>Files<\/th><th>Required<\/th>/);
+    expect(dom).toMatch(/<th>Time<\/th><th>Head commit<\/th><th>Outcome<\/th>/);
+    expect(dom).toContain('<h2>AI Governance audit</h2>');
+  });
+
+  it('shows every step and its verdict as text a person reads', () => {
+    const text = visibleText(dom);
+    for (let n = 1; n <= 6; n++) expect(dom).toContain(`id="step-${n}"`);
+    expect(text).toContain('Needs 2 approvals from @acme/payments-seniors');
+    expect(text).toContain('@maya opened this PR and cannot approve it');
+    expect(text).toContain('Overridden by @ines with label ai-governance-override');
+  });
+
+  it('shows no raw markdown, no escapes and no HTML comments', () => {
+    const steps = dom.slice(dom.indexOf('<section class="step"'));
+    const text = visibleText(steps);
+    expect(text).not.toContain('| --- |');
+    expect(text).not.toContain('**');
+    expect(text).not.toMatch(/\\[-:.#@()[\]'!]/);
+    expect(text).not.toMatch(/&#\d+;|&[a-z]+;/);
+    expect(text).not.toContain('<!--');
+    expect(text).not.toContain('ai-governance:history');
+    expect(dom).not.toContain('<!--');
+    expect(text).not.toMatch(/(^|\s)#{1,6} /);
+  });
+});
