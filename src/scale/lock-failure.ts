@@ -1,0 +1,57 @@
+import { POLICY_PATH } from '../policy/types.js';
+import { checkConclusion, renderCheck } from '../render/check.js';
+import { findCheckRun, upsertCheckRun } from '../github/check-run.js';
+import { describeError } from '../github/client.js';
+import {
+  failed,
+  type EvaluationDeps,
+  type EvaluationReport,
+  type Target,
+} from '../github/evaluate-pr.js';
+import { LockError } from './redis-lock.js';
+
+/**
+ * What the app does when the per-PR lock could not be taken (the lock store did not answer, or
+ * another instance held the PR for too long): the evaluation did not run, so the commit the event
+ * named gets a failing check saying why, never a silent pass. Any other error is passed on.
+ *
+ * The failing check is written without the lock. If the holder is still running it finds and
+ * updates this check with its own result; if it already finished, this check stays failing until
+ * the next event or a re-run.
+ */
+export async function failOnLockError(
+  deps: EvaluationDeps,
+  target: Target,
+  err: unknown,
+): Promise<EvaluationReport> {
+  if (!(err instanceof LockError)) throw err;
+  const { owner, repo, number } = target;
+  deps.log.error(
+    {
+      err,
+      ...(err.cause !== undefined ? { cause: describeError(err.cause) } : {}),
+      deliveryId: target.deliveryId,
+      repo: `${owner}/${repo}`,
+      pr: number,
+    },
+    `evaluation did not run: ${err.message}`,
+  );
+  const sha = target.mergeGroupSha ?? target.headSha;
+  if (!sha) throw err;
+  const verdict = failed(err.message);
+  const out = renderCheck(verdict, { headSha: sha, policyFile: POLICY_PATH, org: owner });
+  const existing = await findCheckRun(deps.gh, owner, repo, sha, deps.app.id);
+  const check = await upsertCheckRun(deps.gh, owner, repo, sha, existing, {
+    status: 'completed',
+    conclusion: checkConclusion(verdict),
+    title: out.title,
+    summary: out.summary,
+    ...(out.text ? { text: out.text } : {}),
+    annotations: [],
+  });
+  return {
+    outcome: 'error',
+    headSha: sha,
+    writes: { check, comment: 'none', label: 'none', reviewRequest: 'none' },
+  };
+}
