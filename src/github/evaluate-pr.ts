@@ -1,110 +1,30 @@
-import type { Logger } from 'pino';
 import { evaluate } from '../evaluate/evaluate.js';
 import type { Verdict } from '../evaluate/verdict.js';
 import { checkConclusion, renderCheck, type RenderContext } from '../render/check.js';
-import { appendHistory, parseHistory, renderComment } from '../render/comment.js';
 import { POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
-import { findAuditComment, upsertAuditComment } from './audit-comment.js';
-import { describeError, type GitHubClient } from './client.js';
+import { fileAnnotations, policyAnnotations } from './annotations.js';
+import { logAuditEvent } from './audit-log.js';
 import {
-  CHECK_NAME,
   findCheckRun,
   upsertCheckRun,
   type Annotation,
   type CheckRunResult,
   type ExistingCheckRun,
 } from './check-run.js';
+import { describeError } from './client.js';
+import type { EvaluationDeps, EvaluationReport, Target } from './evaluation.js';
 import { readPullRequest, type PullRequestSnapshot } from './facts.js';
 import { policyForRepo } from './policy-for-repo.js';
-import { requestMissingReviews } from './review-requests.js';
-import type { TeamCache } from './team-cache.js';
+import { writeExtras } from './pr-extras.js';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_IN_PROGRESS_AFTER_MS,
+  markInProgress,
+  withDeadline,
+} from './progress.js';
 
-export interface AppIdentity {
-  id: number;
-  slug: string;
-}
-
-export interface EvaluationDeps {
-  gh: GitHubClient;
-  log: Logger;
-  app: AppIdentity;
-  teams: TeamCache;
-  /** Absolute URL of docs/policy.md, linked from checks of repositories with no policy. */
-  policyDocsUrl?: string;
-  /** An evaluation that takes longer fails (its check says so) rather than hanging. */
-  deadlineMs?: number;
-  /** After this long a new head commit shows an in-progress check; negative: never. */
-  inProgressAfterMs?: number;
-}
-
-export const DEFAULT_DEADLINE_MS = 300_000;
-export const DEFAULT_IN_PROGRESS_AFTER_MS = 2_000;
-
-/** Rejects with `message` when `work` takes longer than `ms`. */
-export async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Shows an in-progress run on a commit that has no run of the app yet, and returns it so the
- * final result updates it. A commit that already has a run keeps showing it until then.
- */
-async function markInProgress(
-  deps: EvaluationDeps,
-  target: Target,
-  sha: string,
-): Promise<ExistingCheckRun | null | undefined> {
-  const existing = await findCheckRun(deps.gh, target.owner, target.repo, sha, deps.app.id);
-  if (existing) return existing;
-  const title = 'Evaluating…';
-  const summary = 'Reading the pull request from GitHub; the verdict follows shortly.';
-  const { data } = await deps.gh.request('POST /repos/{owner}/{repo}/check-runs', {
-    owner: target.owner,
-    repo: target.repo,
-    name: CHECK_NAME,
-    head_sha: sha,
-    status: 'in_progress',
-    output: { title, summary },
-  });
-  return {
-    id: data.id as number,
-    status: 'in_progress',
-    conclusion: null,
-    title,
-    summary,
-    text: null,
-    annotationsCount: 0,
-  };
-}
-
-export interface Target {
-  owner: string;
-  repo: string;
-  number: number;
-  /** The head sha the event named, to post a failing check on when the PR cannot even be read. */
-  headSha?: string;
-  /** A merge group's head: the check goes there, and nothing else is written. */
-  mergeGroupSha?: string;
-  /** For a merge group: the PR head the queue took; a PR that moved since is not passed. */
-  expectedHeadSha?: string;
-  /** What triggered the evaluation, for the audit log. */
-  trigger: string;
-  deliveryId?: string;
-}
-
-export interface EvaluationReport {
-  outcome: Verdict['outcome'];
-  headSha: string | null;
-  writes: { check: string; comment: string; label: string; reviewRequest: string };
-}
+export type { AppIdentity, EvaluationDeps, EvaluationReport, Target } from './evaluation.js';
+export { withDeadline } from './progress.js';
 
 /**
  * Evaluates one pull request from scratch: reads everything from GitHub, judges it with the
@@ -169,7 +89,7 @@ export async function evaluatePullRequest(
     if (!target.mergeGroupSha && judged.policy) {
       await writeExtras(deps, target, snap, judged.policy, verdict, ctx, writes);
     }
-    audit(log, target, snap.facts.headSha, verdict, writes);
+    logAuditEvent(log, target, snap.facts.headSha, verdict, writes);
     return { outcome: verdict.outcome, headSha: snap.facts.headSha, writes };
   } catch (err) {
     clearTimeout(timer);
@@ -197,7 +117,7 @@ export async function evaluatePullRequest(
         );
         throw err;
       }
-      audit(log, target, checkSha, verdict, writes);
+      logAuditEvent(log, target, checkSha, verdict, writes);
       return { outcome: 'error', headSha: checkSha, writes };
     }
     throw err;
@@ -279,48 +199,6 @@ export function failed(message: string): Verdict {
   };
 }
 
-/** Annotations on the policy file's lines, for the files that live in this repository. */
-function policyAnnotations(errors: PolicyError[], repoFull: string): Annotation[] {
-  const prefix = `${repoFull.toLowerCase()}:`;
-  return errors.flatMap((e) => {
-    const path = e.file.toLowerCase().startsWith(prefix) ? e.file.slice(prefix.length) : e.file;
-    if (path.includes(':')) return [];
-    return [
-      {
-        path,
-        start_line: e.line,
-        end_line: e.line,
-        annotation_level: 'failure' as const,
-        title: 'Invalid AI Governance policy',
-        message: `${e.message}; ${e.fix}`,
-      },
-    ];
-  });
-}
-
-function who(r: { teams: string[]; users: string[] }): string {
-  const names = [...r.teams.map((t) => `team ${t}`), ...r.users.map((u) => u)];
-  return names.length > 0 ? names.join(', ') : 'any eligible reviewer';
-}
-
-/** One annotation per critical file, saying which rule it falls under and what it needs. */
-function fileAnnotations(v: Verdict): Annotation[] {
-  const out: Annotation[] = [];
-  for (const r of v.requirements) {
-    for (const path of r.files) {
-      out.push({
-        path,
-        start_line: 1,
-        end_line: 1,
-        annotation_level: 'notice',
-        title: `Critical path: ${r.rule}`,
-        message: `Falls under "${r.rule}": ${r.approvals} approval(s) required from ${who(r.reviewers)}.`,
-      });
-    }
-  }
-  return out;
-}
-
 async function writeCheck(
   deps: EvaluationDeps,
   target: Target,
@@ -344,120 +222,4 @@ async function writeCheck(
       ? known
       : await findCheckRun(deps.gh, target.owner, target.repo, sha, deps.app.id);
   return upsertCheckRun(deps.gh, target.owner, target.repo, sha, existing, result);
-}
-
-async function writeExtras(
-  deps: EvaluationDeps,
-  target: Target,
-  snap: PullRequestSnapshot,
-  policy: Policy,
-  verdict: Verdict,
-  ctx: RenderContext,
-  writes: EvaluationReport['writes'],
-): Promise<void> {
-  const { gh, log } = deps;
-  const { owner, repo, number } = target;
-  const facts = snap.facts;
-
-  // The audit comment: for PRs that are AI-assisted or held, and kept current once it exists.
-  if (policy.actions.comment) {
-    let existing = snap.auditComment;
-    if (existing === undefined) {
-      existing = await findAuditComment(gh, owner, repo, number, {
-        id: deps.app.id,
-        botLogin: `${deps.app.slug}[bot]`,
-      });
-    }
-    if (existing || verdict.aiAssisted || verdict.requirements.length > 0) {
-      const history = appendHistory(parseHistory(existing?.body ?? ''), {
-        at: new Date().toISOString(),
-        headSha: facts.headSha,
-        outcome: verdict.outcome,
-        approvedBy: [...new Set(verdict.requirements.flatMap((r) => r.approvedBy))],
-        ...(verdict.override?.allowed
-          ? { override: { label: verdict.override.label, appliedBy: verdict.override.appliedBy } }
-          : {}),
-      });
-      const body = renderComment(verdict, ctx, history);
-      writes.comment = await upsertAuditComment(gh, owner, repo, number, existing, body);
-    }
-  }
-
-  // Labels and review requests help people; a failure here never changes the verdict.
-  const label = policy.actions.label;
-  if (
-    label &&
-    verdict.aiAssisted &&
-    !facts.labels.some((l) => l.name.toLowerCase() === label.toLowerCase())
-  ) {
-    try {
-      await gh.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
-        owner,
-        repo,
-        issue_number: number,
-        labels: [label],
-      });
-      writes.label = 'added';
-    } catch (err) {
-      writes.label = 'failed';
-      log.warn(
-        { err, deliveryId: target.deliveryId },
-        `could not add the label ${label}: ${describeError(err)}`,
-      );
-    }
-  }
-  if (policy.actions.request_reviews && verdict.outcome === 'approval_required') {
-    try {
-      writes.reviewRequest = await requestMissingReviews(gh, owner, repo, number, verdict, snap);
-    } catch (err) {
-      writes.reviewRequest = 'failed';
-      log.warn(
-        { err, deliveryId: target.deliveryId },
-        `could not request reviews: ${describeError(err)}`,
-      );
-    }
-  }
-}
-
-/** One structured audit event per evaluation: what was judged, on what evidence, with what result. */
-function audit(
-  log: Logger,
-  target: Target,
-  headSha: string,
-  verdict: Verdict,
-  writes: EvaluationReport['writes'],
-): void {
-  log.info(
-    {
-      audit: 'ai-governance.evaluation',
-      deliveryId: target.deliveryId,
-      trigger: target.trigger,
-      repo: `${target.owner}/${target.repo}`,
-      pr: target.number,
-      headSha,
-      ...(target.mergeGroupSha ? { mergeGroupSha: target.mergeGroupSha } : {}),
-      outcome: verdict.outcome,
-      aiAssisted: verdict.aiAssisted,
-      evidence: verdict.evidence.slice(0, 50).map((e) => ({
-        source: e.source,
-        kind: e.kind,
-        commit: e.commit,
-        detail: e.detail.slice(0, 200),
-        tool: e.tool,
-      })),
-      evidenceCount: verdict.evidence.length,
-      rules: verdict.requirements.map((r) => ({
-        rule: r.rule,
-        files: r.files.length,
-        approvals: r.approvals,
-        approvedBy: r.approvedBy,
-        missing: r.missing,
-        changesRequestedBy: r.changesRequestedBy,
-      })),
-      override: verdict.override,
-      errors: verdict.errors,
-      writes,
-    },
-    `AI Governance: ${target.owner}/${target.repo}#${target.number} ${verdict.outcome}`,
-  );
 }

@@ -1,0 +1,44 @@
+/** The shapes shared by the evaluation of one pull request and the code around it. */
+import type { Logger } from 'pino';
+import type { Verdict } from '../evaluate/verdict.js';
+import type { GitHubClient } from './client.js';
+import type { TeamCache } from './team-cache.js';
+
+export interface AppIdentity {
+  id: number;
+  slug: string;
+}
+
+export interface EvaluationDeps {
+  gh: GitHubClient;
+  log: Logger;
+  app: AppIdentity;
+  teams: TeamCache;
+  /** Absolute URL of docs/policy.md, linked from checks of repositories with no policy. */
+  policyDocsUrl?: string;
+  /** An evaluation that takes longer fails (its check says so) rather than hanging. */
+  deadlineMs?: number;
+  /** After this long a new head commit shows an in-progress check; negative: never. */
+  inProgressAfterMs?: number;
+}
+
+export interface Target {
+  owner: string;
+  repo: string;
+  number: number;
+  /** The head sha the event named, to post a failing check on when the PR cannot even be read. */
+  headSha?: string;
+  /** A merge group's head: the check goes there, and nothing else is written. */
+  mergeGroupSha?: string;
+  /** For a merge group: the PR head the queue took; a PR that moved since is not passed. */
+  expectedHeadSha?: string;
+  /** What triggered the evaluation, for the audit log. */
+  trigger: string;
+  deliveryId?: string;
+}
+
+export interface EvaluationReport {
+  outcome: Verdict['outcome'];
+  headSha: string | null;
+  writes: { check: string; comment: string; label: string; reviewRequest: string };
+}
