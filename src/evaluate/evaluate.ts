@@ -97,11 +97,18 @@ function requirementsFor(
   const needed: Needed[] = [];
   if (aiAssisted || policy.apply_to_human_prs) {
     const matchers = ruleMatchers(policy);
+    // File by file, then rule by rule: each matcher reuses its split of the path it saw last.
+    const byRule: string[][] = policy.critical_paths.map(() => []);
+    for (const f of facts.files) {
+      for (let i = 0; i < matchers.length; i++) {
+        const matches = matchers[i]!;
+        if (matches(f.path) || (f.previousPath !== undefined && matches(f.previousPath))) {
+          byRule[i]!.push(f.path);
+        }
+      }
+    }
     policy.critical_paths.forEach((rule, i) => {
-      const matches = matchers[i]!;
-      const files = facts.files
-        .filter((f) => matches(f.path) || (f.previousPath !== undefined && matches(f.previousPath)))
-        .map((f) => f.path);
+      const files = byRule[i]!;
       if (files.length > 0) {
         needed.push({
           rule: rule.name,

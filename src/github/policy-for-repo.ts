@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
 import { parsePolicy, parsePolicyLayers, readExtends } from '../policy/load.js';
 import type { Policy, PolicyError } from '../policy/types.js';
 import type { GitHubClient } from './client.js';
-import { loadPolicySource, type PolicyLayer } from './policy-source.js';
+import {
+  BoundedCache,
+  loadPolicySource,
+  newPolicyFileCache,
+  type PolicyFileCache,
+  type PolicyLayer,
+  type ReadExtends,
+} from './policy-source.js';
 import type { TeamCache } from './team-cache.js';
 
 /** The policy that judges a repository's PRs, or why there is none that can be trusted. */
@@ -23,6 +31,24 @@ export function defaultPolicy(): Policy {
   return r.policy;
 }
 
+let noPolicy: Policy | undefined;
+
+/**
+ * What a repository without a policy is judged by: the defaults, and no comment, label or review
+ * request on repositories that never asked for them. One frozen object, so its matchers are
+ * compiled once.
+ */
+function policyForNone(): Policy {
+  if (!noPolicy) {
+    const p = defaultPolicy();
+    noPolicy = deepFreeze({
+      ...p,
+      actions: { label: null, request_reviews: false, comment: false },
+    });
+  }
+  return noPolicy;
+}
+
 /** Every team slug a policy names, lower-case. */
 export function policyTeams(p: Policy): string[] {
   const slugs = new Set<string>();
@@ -34,33 +60,152 @@ export function policyTeams(p: Policy): string[] {
   return [...slugs].sort();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Caches
+
+/** A parse result as the cache keeps it: the policy (frozen), or the errors. */
+export type ParsedPolicy = { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] };
+
+/**
+ * What the policy lookup keeps between evaluations, each bounded and least-recently-used first:
+ * files read over REST with their ETags, where each file's `_extends` points, and parse results
+ * by the exact layer texts (so the same texts give the same, frozen {@link Policy} object, and the
+ * matchers `evaluate` compiles per policy object are built once).
+ */
+export interface PolicyCaches {
+  files: PolicyFileCache;
+  parsed: BoundedCache<ParsedPolicy>;
+  extends: BoundedCache<ReturnType<ReadExtends>>;
+}
+
+export interface PolicyCacheLimits {
+  /** Most policy files kept with their ETags; default 1,000. */
+  files?: number;
+  /** Most bytes of policy file text kept; default 16 MiB. */
+  fileBytes?: number;
+  /** Most parse results kept; default 256. */
+  parsed?: number;
+  /** Most bytes of layer text behind the parse results kept; default 16 MiB. */
+  parsedBytes?: number;
+  /** Most `_extends` lookups kept; default 1,000. */
+  extends?: number;
+}
+
+export function newPolicyCaches(limits: PolicyCacheLimits = {}): PolicyCaches {
+  return {
+    files: newPolicyFileCache({
+      ...(limits.files !== undefined ? { maxEntries: limits.files } : {}),
+      ...(limits.fileBytes !== undefined ? { maxBytes: limits.fileBytes } : {}),
+    }),
+    parsed: new BoundedCache<ParsedPolicy>({
+      maxEntries: limits.parsed ?? 256,
+      maxWeight: limits.parsedBytes ?? 16 * 1024 * 1024,
+      weigh: (r) => parsedWeight.get(r) ?? 1,
+    }),
+    extends: new BoundedCache({ maxEntries: limits.extends ?? 1000, maxWeight: Infinity }),
+  };
+}
+
+/** The caches every evaluation in this process shares unless it is given its own. */
+export const sharedPolicyCaches: PolicyCaches = newPolicyCaches();
+
+/** The text size behind each cached parse result, for the cache's byte bound. */
+const parsedWeight = new WeakMap<ParsedPolicy, number>();
+
+function digest(parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(`${p.length}:`).update(p);
+  return h.digest('hex');
+}
+
+/** Freezes a plain-data value and everything in it, so that a shared copy cannot be changed. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * `parsePolicyLayers(layers, { org })`, remembered. Whether the texts make a valid policy, and
+ * which, does not depend on the files' names (only error messages name them), so a valid policy
+ * is kept by the org and the texts alone: repositories that hold the same text share one frozen
+ * {@link Policy}. Errors are kept by the names and texts, since they point into the files.
+ */
+export function parsePolicyLayersCached(
+  layers: PolicyLayer[],
+  org: string,
+  cache: BoundedCache<ParsedPolicy>,
+): ParsedPolicy {
+  const texts = layers.map((l) => l.text);
+  const validKey = digest(['valid', org, ...texts]);
+  const valid = cache.get(validKey);
+  if (valid) return valid;
+  const invalidKey = digest(['invalid', org, ...layers.flatMap((l) => [l.file, l.text])]);
+  const invalid = cache.get(invalidKey);
+  if (invalid) return invalid;
+  const r = parsePolicyLayers(layers, { org });
+  const result: ParsedPolicy = deepFreeze(
+    r.ok ? { ok: true, policy: r.policy } : { ok: false, errors: r.errors },
+  );
+  parsedWeight.set(
+    result,
+    texts.reduce((n, t) => n + t.length * 2, 0),
+  );
+  cache.set(r.ok ? validKey : invalidKey, result);
+  return result;
+}
+
+/**
+ * {@link readExtends}, remembered: by the text alone when it reads (where `_extends` points does
+ * not depend on the file's name), by name and text when it gives errors (they name the file).
+ */
+function readExtendsCached(cache: BoundedCache<ReturnType<ReadExtends>>): ReadExtends {
+  return (text, file) => {
+    const readable = digest(['readable', text]);
+    const hit = cache.get(readable) ?? cache.get(digest(['unreadable', file, text]));
+    if (hit) return hit;
+    const result = deepFreeze(readExtends(text, file));
+    cache.set(result.ok ? readable : digest(['unreadable', file, text]), result);
+    return result;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
 /**
  * Reads and validates the policy from the default branch (never from a PR's head), with the
  * members of every team it names. Team references are checked against what the org really has:
- * a team that does not exist makes the policy invalid, at the line that names it.
+ * a team that does not exist makes the policy invalid, at the line that names it. Files, `_extends`
+ * targets and parse results are cached in `caches` (the process-wide ones by default); files are
+ * still asked for on every evaluation, conditionally, so a change is seen at once.
  */
 export async function policyForRepo(
   gh: GitHubClient,
   owner: string,
   repo: string,
-  opts: { repoText: string | null | undefined; ownerIsOrg: boolean; teams: TeamCache },
+  opts: {
+    repoText: string | null | undefined;
+    ownerIsOrg: boolean;
+    teams: TeamCache;
+    caches?: PolicyCaches;
+  },
 ): Promise<RepoPolicy> {
+  const caches = opts.caches ?? sharedPolicyCaches;
   const source = await loadPolicySource(gh, owner, repo, {
     repoText: opts.repoText,
-    readExtends,
+    readExtends: readExtendsCached(caches.extends),
+    cache: caches.files,
   });
   if (source.kind === 'error') return { kind: 'unreadable', message: source.message };
   if (source.kind === 'none') {
     // Without a policy the app only reports, in its check: no comment, label or review request
     // on repositories that never asked for them.
-    const p = defaultPolicy();
-    return {
-      kind: 'none',
-      policy: { ...p, actions: { label: null, request_reviews: false, comment: false } },
-    };
+    return { kind: 'none', policy: policyForNone() };
   }
 
-  const parsed = parsePolicyLayers(source.layers, { org: owner });
+  const parsed = parsePolicyLayersCached(source.layers, owner, caches.parsed);
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
   const slugs = policyTeams(parsed.policy);
   if (slugs.length === 0) {

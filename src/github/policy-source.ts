@@ -3,6 +3,11 @@
  * own file on its default branch, else the organisation's `.github` repository's file at the same
  * path, and any `_extends` chain those files start. Any read failure other than "not found" is an
  * error (fail closed), never "no policy".
+ *
+ * Files read over REST are kept with their ETag in a bounded cache: the next read of the same file
+ * is a conditional request, which GitHub answers `304 Not Modified` (not charged to the rate limit)
+ * while the file is unchanged. The request is still made with the installation's token every time,
+ * so GitHub checks on each read that the installation may still see the file.
  */
 
 import { POLICY_PATH, formatPolicyError, type PolicyError } from '../policy/types.js';
@@ -39,6 +44,86 @@ interface FileRef {
   path: string;
 }
 
+/**
+ * A map bounded by entry count and by total weight (bytes of text, say) that forgets the least
+ * recently used entries first. Reading an entry makes it the most recently used.
+ */
+export class BoundedCache<V> {
+  private readonly entries = new Map<string, { value: V; weight: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly limits: {
+      /** The most entries kept. */
+      maxEntries: number;
+      /** The most total weight kept; an entry heavier than this on its own is not kept. */
+      maxWeight: number;
+      /** The weight of a value; 1 by default. */
+      weigh?: (value: V) => number;
+    },
+  ) {}
+
+  get(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.value;
+  }
+
+  set(key: string, value: V): void {
+    this.delete(key);
+    const weight = this.limits.weigh ? this.limits.weigh(value) : 1;
+    if (this.limits.maxEntries < 1 || weight > this.limits.maxWeight) return;
+    this.entries.set(key, { value, weight });
+    this.total += weight;
+    while (this.entries.size > this.limits.maxEntries || this.total > this.limits.maxWeight) {
+      const oldest = this.entries.keys().next().value as string;
+      this.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    const hit = this.entries.get(key);
+    if (!hit) return;
+    this.entries.delete(key);
+    this.total -= hit.weight;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The total weight of the entries kept. */
+  get weight(): number {
+    return this.total;
+  }
+}
+
+/** A policy file as last read over REST, with the ETag to ask GitHub whether it changed. */
+export interface CachedPolicyFile {
+  etag: string;
+  text: string;
+}
+
+/** Policy files read over REST, by `owner/repo:path` (owner and repository lower-case). */
+export type PolicyFileCache = BoundedCache<CachedPolicyFile>;
+
+export function newPolicyFileCache(
+  limits: { maxEntries?: number; maxBytes?: number } = {},
+): PolicyFileCache {
+  return new BoundedCache<CachedPolicyFile>({
+    maxEntries: limits.maxEntries ?? 1000,
+    maxWeight: limits.maxBytes ?? 16 * 1024 * 1024,
+    weigh: (f) => f.text.length * 2 + f.etag.length * 2 + 64,
+  });
+}
+
 function fileName(f: FileRef): string {
   return `${f.owner}/${f.repo}:${f.path}`;
 }
@@ -67,20 +152,49 @@ export function parseExtendsTarget(value: string, from: { owner: string }): File
   return { owner: m[1] ?? from.owner, repo, path };
 }
 
-/** The file's text from the repository's default branch; null when GitHub answers 404. */
-async function readFile(gh: GitHubClient, f: FileRef): Promise<string | null> {
+/**
+ * The file's text from the repository's default branch; null when GitHub answers 404. With a
+ * cache, a file read before is asked for with `If-None-Match`, and a `304` answer gives the cached
+ * text back.
+ */
+async function readFile(
+  gh: GitHubClient,
+  f: FileRef,
+  cache: PolicyFileCache | undefined,
+): Promise<string | null> {
+  const key = fileKey(f);
+  const cached = cache?.get(key);
   let res;
   try {
     res = await gh.request('GET /repos/{owner}/{repo}/contents/{path}', {
       owner: f.owner,
       repo: f.repo,
       path: f.path,
+      ...(cached ? { headers: { 'if-none-match': cached.etag } } : {}),
     });
   } catch (err) {
-    if (errorStatus(err) === 404) return null;
+    const status = errorStatus(err);
+    if (status === 304 && cached) return cached.text;
+    cache?.delete(key);
+    if (status === 404) return null;
     throw new Error(`could not read ${fileName(f)}: ${describeError(err)}`, { cause: err });
   }
-  const data = res.data as { type?: unknown; encoding?: unknown; content?: unknown } | unknown[];
+  let text: string;
+  try {
+    text = fileText(f, res.data);
+  } catch (err) {
+    cache?.delete(key);
+    throw err;
+  }
+  const etag = res.headers?.etag;
+  if (cache && typeof etag === 'string' && etag !== '') cache.set(key, { etag, text });
+  else cache?.delete(key);
+  return text;
+}
+
+/** The text of a contents API answer, or an error saying why it holds none. */
+function fileText(f: FileRef, body: unknown): string {
+  const data = body as { type?: unknown; encoding?: unknown; content?: unknown } | unknown[];
   if (Array.isArray(data)) {
     throw new Error(`could not read ${fileName(f)}: it is a directory, not a file`);
   }
@@ -124,23 +238,24 @@ function formatExtendsErrors(file: string, errors: unknown[]): string {
  * pulls that file in as the base (chain bounded to {@link MAX_EXTENDS_DEPTH}, cycles rejected). The
  * repo text may already be known from readPullRequest (pass it in to save a read; null means known
  * absent, undefined means not read yet). Any read failure other than a 404 is kind 'error' (fail
- * closed), never 'none'.
+ * closed), never 'none'. With `cache`, files read before are read conditionally (see
+ * {@link PolicyFileCache}).
  */
 export async function loadPolicySource(
   gh: GitHubClient,
   owner: string,
   repo: string,
-  opts: { repoText: string | null | undefined; readExtends: ReadExtends },
+  opts: { repoText: string | null | undefined; readExtends: ReadExtends; cache?: PolicyFileCache },
 ): Promise<PolicySource> {
   const own: FileRef = { owner, repo, path: POLICY_PATH };
   const chain: { ref: FileRef; text: string }[] = [];
   try {
-    const text = opts.repoText === undefined ? await readFile(gh, own) : opts.repoText;
+    const text = opts.repoText === undefined ? await readFile(gh, own, opts.cache) : opts.repoText;
     if (text !== null) {
       chain.push({ ref: own, text });
     } else if (repo.toLowerCase() !== ORG_CONFIG_REPO) {
       const shared: FileRef = { owner, repo: ORG_CONFIG_REPO, path: POLICY_PATH };
-      const sharedText = await readFile(gh, shared);
+      const sharedText = await readFile(gh, shared, opts.cache);
       if (sharedText !== null) chain.push({ ref: shared, text: sharedText });
     }
   } catch (err) {
@@ -180,7 +295,7 @@ export async function loadPolicySource(
     seen.add(fileKey(target));
     let text: string | null;
     try {
-      text = await readFile(gh, target);
+      text = await readFile(gh, target, opts.cache);
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }

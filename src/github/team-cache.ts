@@ -9,50 +9,84 @@ export interface TeamCacheOptions {
   now?: () => number;
 }
 
+type Members = readonly string[] | null;
+
 /**
  * Team members, cached for a short time and bounded in size, so that a burst of events does not
- * read the same teams again and again. A team that could not be found is cached too (as null).
+ * read the same teams again and again. A team that could not be found is cached too (as null); a
+ * read that fails is not. Evaluations that need a team while another is already reading it wait
+ * for that read instead of starting their own. Slugs are compared lower-case.
  */
 export class TeamCache {
-  private readonly entries = new Map<string, { at: number; members: string[] | null }>();
+  private readonly entries = new Map<string, { at: number; members: Members }>();
+  /** Reads under way, by `org/slug`: each resolves to the members of the teams it read. */
+  private readonly pending = new Map<string, Promise<Record<string, string[] | null>>>();
   private readonly now: () => number;
 
   constructor(private readonly options: TeamCacheOptions) {
     this.now = options.now ?? Date.now;
   }
 
+  /** The members (lower-case logins) of each slug, keyed by the lower-case slug; null: no such team. */
   async members(
     gh: GitHubClient,
     org: string,
     slugs: string[],
   ): Promise<Record<string, string[] | null>> {
+    const wanted = [...new Set(slugs.map((s) => s.toLowerCase()))];
+    if (this.options.ttlMs <= 0) return readTeams(gh, org, wanted);
+
     const result: Record<string, string[] | null> = {};
+    const waits: Promise<void>[] = [];
     const missing: string[] = [];
     const now = this.now();
-    for (const slug of slugs) {
-      const key = `${org.toLowerCase()}/${slug}`;
+    for (const slug of wanted) {
+      const key = this.key(org, slug);
       const hit = this.entries.get(key);
       if (hit && now - hit.at < this.options.ttlMs) {
         // Refresh its place in the LRU order.
         this.entries.delete(key);
         this.entries.set(key, hit);
-        result[slug] = hit.members;
+        result[slug] = hit.members as string[] | null;
+        continue;
+      }
+      const reading = this.pending.get(key);
+      if (reading) {
+        waits.push(reading.then((read) => void (result[slug] = read[slug] ?? null)));
       } else {
         missing.push(slug);
       }
     }
     if (missing.length > 0) {
-      const read = await readTeams(gh, org, missing);
-      for (const slug of missing) {
-        const members = read[slug] ?? null;
-        result[slug] = members;
-        if (this.options.ttlMs > 0) this.put(`${org.toLowerCase()}/${slug}`, members, now);
-      }
+      const read = readTeams(gh, org, missing).then((got) => {
+        for (const slug of missing) {
+          const members = got[slug] ?? null;
+          this.put(this.key(org, slug), members ? Object.freeze([...members]) : null, now);
+        }
+        return got;
+      });
+      const done = read.finally(() => {
+        for (const slug of missing) {
+          const key = this.key(org, slug);
+          if (this.pending.get(key) === done) this.pending.delete(key);
+        }
+      });
+      for (const slug of missing) this.pending.set(this.key(org, slug), done);
+      waits.push(
+        done.then((got) => {
+          for (const slug of missing) result[slug] = got[slug] ?? null;
+        }),
+      );
     }
+    await Promise.all(waits);
     return result;
   }
 
-  private put(key: string, members: string[] | null, at: number): void {
+  private key(org: string, slug: string): string {
+    return `${org.toLowerCase()}/${slug}`;
+  }
+
+  private put(key: string, members: Members, at: number): void {
     this.entries.delete(key);
     this.entries.set(key, { at, members });
     while (this.entries.size > this.options.maxEntries) {
@@ -61,7 +95,13 @@ export class TeamCache {
     }
   }
 
+  /** Teams whose members are kept. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Team reads under way. */
+  get reading(): number {
+    return new Set(this.pending.values()).size;
   }
 }
