@@ -214,9 +214,33 @@ function commonIssue(pattern: string): GlobIssue | null {
   return null;
 }
 
+/** How co-author globs are read (see src/detect/globs.ts). */
+const IDENTITY_OPTIONS: MinimatchOptions = {
+  nocase: true,
+  dot: true,
+  noext: true,
+  nocomment: true,
+};
+
 /** What is wrong with a co-author glob (matched against `Name <email>`), or null when fine. */
 export function identityGlobIssue(pattern: string): GlobIssue | null {
-  return commonIssue(pattern);
+  const common = commonIssue(pattern);
+  if (common) return common;
+  // Some shapes (a POSIX class such as `[[:alpha:]]` next to certain characters) give minimatch
+  // no expression at all: such a glob could never match, so it is refused rather than ignored.
+  let re: RegExp | false;
+  try {
+    re = new Minimatch(pattern, IDENTITY_OPTIONS).makeRe();
+  } catch {
+    re = false;
+  }
+  if (re === false) {
+    return issue(
+      'cannot be turned into a matcher',
+      'write it with `*`, `?`, `{a,b}` and simple classes such as `[a-z]`',
+    );
+  }
+  return null;
 }
 
 /** What is wrong with a path glob, with a fix, or null when it is fine. */
