@@ -1,16 +1,21 @@
 import type { Context, Probot } from 'probot';
 import { POLICY_PATH } from './policy/types.js';
 import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
-import type { GitHubClient } from './github/client.js';
+import { describeError, type GitHubClient } from './github/client.js';
 import {
   evaluatePullRequest,
   failed,
   type AppIdentity,
+  type EvaluationDeps,
+  type EvaluationReport,
   type Target,
 } from './github/evaluate-pr.js';
 import { InProcessLock, type KeyedLock } from './github/lock.js';
 import { openPullRequests, parseMergeQueueRef, pullRequestsForCommit } from './github/locate.js';
 import { TeamCache } from './github/team-cache.js';
+import { failOnLockError } from './scale/lock-failure.js';
+import { limitRequestTime } from './github/request-timeout.js';
+import { evaluateMarked, isSettled } from './github/settled.js';
 import { upsertCheckRun, findCheckRun } from './github/check-run.js';
 import { checkConclusion, renderCheck } from './render/check.js';
 
@@ -22,6 +27,12 @@ export interface AppOptions {
   /** The app's id and slug; read once from GitHub when not given. */
   identity?: AppIdentity;
   policyDocsUrl?: string;
+  /**
+   * How long one request to GitHub may take before it is abandoned (ms); Octokit's retry plugin
+   * then retries it like a server error. Default 30 s. A request that never returned would
+   * otherwise hold its pull request's lock, and every later event for it, for ever.
+   */
+  requestTimeoutMs?: number;
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -67,69 +78,157 @@ export function aiGovernance(options: AppOptions = {}) {
     async function run(context: Context, target: Omit<Target, 'deliveryId'>): Promise<void> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
       const me = await appIdentity();
-      await lock.run(key, () =>
-        evaluatePullRequest(
-          {
-            gh: context.octokit as unknown as GitHubClient,
-            log: context.log,
-            app: me,
-            teams,
-            policyDocsUrl: options.policyDocsUrl ?? DOCS_URL,
-          },
-          { ...target, deliveryId: context.id },
-        ),
-      );
+      const deps: EvaluationDeps = {
+        gh: context.octokit as unknown as GitHubClient,
+        log: context.log,
+        app: me,
+        teams,
+        policyDocsUrl: options.policyDocsUrl ?? DOCS_URL,
+      };
+      const full: Target = { ...target, deliveryId: context.id };
+      // A lock that cannot be taken (store down, PR held too long) ends in a failing check.
+      await lock
+        .run(key, () => evaluateMarked(deps, full))
+        .catch((err: unknown) => failOnLockError(deps, full, err));
     }
 
-    app.on([...PULL_REQUEST_ACTIONS], async (context) => {
-      const pr = context.payload.pull_request;
-      await run(context, {
-        ...context.repo(),
-        number: pr.number,
-        headSha: pr.head.sha,
-        trigger: `${context.name}.${context.payload.action}`,
-      });
-    });
+    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
 
-    app.on([...REVIEW_ACTIONS], async (context) => {
-      const pr = context.payload.pull_request;
-      await run(context, {
-        ...context.repo(),
-        number: pr.number,
-        headSha: pr.head.sha,
-        trigger: `${context.name}.${context.payload.action}`,
-      });
-    });
-
-    app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
-      const run_ = context.payload.check_run;
-      const me = await appIdentity();
-      if (run_.name !== CHECK_NAME || (run_.app && run_.app.id !== me.id)) return;
-      if (
-        context.payload.action === 'requested_action' &&
-        context.payload.requested_action?.identifier !== REEVALUATE_ACTION
-      ) {
-        return;
+    /**
+     * Runs one handler. A request to GitHub that hangs is abandoned after requestTimeoutMs. An
+     * error that the evaluation did not already turn into a failing check (the app's identity
+     * could not be read, the PRs of a commit could not be listed, a payload without the expected
+     * fields, a bug) is logged with the delivery id and, when the event names a commit, turned
+     * into a failing check on it. The error is then passed on, so the delivery fails as well.
+     */
+    async function guard(
+      context: Context,
+      commit: () => unknown,
+      handle: () => Promise<void>,
+    ): Promise<void> {
+      limitRequestTime(context.octokit, requestTimeoutMs);
+      try {
+        await handle();
+      } catch (err) {
+        if (isSettled(err)) throw err;
+        const action = (context.payload as { action?: unknown } | undefined)?.action;
+        const event = typeof action === 'string' ? `${context.name}.${action}` : context.name;
+        const message = `could not handle ${event}: ${describeError(err)}`;
+        context.log.error({ err, deliveryId: context.id }, message);
+        let sha: unknown = null;
+        try {
+          sha = commit();
+        } catch {
+          sha = null;
+        }
+        if (typeof sha === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) {
+          try {
+            await writeFailingCheck(context, sha, message);
+          } catch (writeErr) {
+            context.log.error(
+              { err: writeErr, deliveryId: context.id },
+              `could not write the failing check either: ${describeError(writeErr)}`,
+            );
+          }
+        }
+        throw err;
       }
-      await rerun(
+    }
+
+    /**
+     * A failing check on a commit, outside any evaluation. Without the app's identity its own run
+     * cannot be told from another app's, so a new run is added (GitHub shows the latest).
+     */
+    async function writeFailingCheck(context: Context, sha: string, message: string) {
+      const gh = context.octokit as unknown as GitHubClient;
+      const { owner, repo } = context.repo();
+      const verdict = failed(message);
+      const out = renderCheck(verdict, { headSha: sha, policyFile: POLICY_PATH, org: owner });
+      const me = await appIdentity().catch(() => null);
+      const existing = me ? await findCheckRun(gh, owner, repo, sha, me.id) : null;
+      await upsertCheckRun(gh, owner, repo, sha, existing, {
+        status: 'completed',
+        conclusion: checkConclusion(verdict),
+        title: out.title,
+        summary: out.summary,
+        ...(out.text ? { text: out.text } : {}),
+        annotations: [],
+      });
+    }
+
+    // A pull request or review event names the PR; everything else is read again from GitHub.
+    app.on([...PULL_REQUEST_ACTIONS, ...REVIEW_ACTIONS], (context) =>
+      guard(
         context,
-        run_.head_sha,
-        run_.check_suite?.head_branch ?? null,
-        run_.pull_requests,
-      );
-    });
+        () => context.payload.pull_request?.head?.sha,
+        async () => {
+          const pr = context.payload.pull_request;
+          await run(context, {
+            ...context.repo(),
+            number: pr.number,
+            headSha: pr.head.sha,
+            trigger: `${context.name}.${context.payload.action}`,
+          });
+        },
+      ),
+    );
 
-    app.on('check_suite.rerequested', async (context) => {
-      const suite = context.payload.check_suite;
-      await rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests);
-    });
+    app.on(['check_run.rerequested', 'check_run.requested_action'], (context) =>
+      guard(
+        context,
+        () => context.payload.check_run?.head_sha,
+        async () => {
+          const run_ = context.payload.check_run;
+          const me = await appIdentity();
+          if (run_.name !== CHECK_NAME || (run_.app && run_.app.id !== me.id)) return;
+          if (
+            context.payload.action === 'requested_action' &&
+            context.payload.requested_action?.identifier !== REEVALUATE_ACTION
+          ) {
+            return;
+          }
+          await rerun(
+            context,
+            run_.head_sha,
+            run_.check_suite?.head_branch ?? null,
+            run_.pull_requests,
+          );
+        },
+      ),
+    );
 
-    app.on('merge_group.checks_requested', async (context) => {
-      const group = context.payload.merge_group;
-      await judgeMergeGroup(context, group.head_ref, group.head_sha);
-    });
+    app.on('check_suite.rerequested', (context) =>
+      guard(
+        context,
+        () => context.payload.check_suite?.head_sha,
+        async () => {
+          const suite = context.payload.check_suite;
+          await rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests);
+        },
+      ),
+    );
 
-    app.on('push', async (context) => {
+    app.on('merge_group.checks_requested', (context) =>
+      guard(
+        context,
+        () => context.payload.merge_group?.head_sha,
+        async () => {
+          const group = context.payload.merge_group;
+          await judgeMergeGroup(context, group.head_ref, group.head_sha);
+        },
+      ),
+    );
+
+    // A push names no pull request's commit: an error is logged and fails the delivery only.
+    app.on('push', (context) =>
+      guard(
+        context,
+        () => null,
+        () => onPush(context),
+      ),
+    );
+
+    async function onPush(context: Context<'push'>): Promise<void> {
       const p = context.payload;
       if (p.ref !== `refs/heads/${p.repository.default_branch}` || p.deleted) return;
       const touched = (p.commits ?? []).some((c) =>
@@ -158,7 +257,7 @@ export function aiGovernance(options: AppOptions = {}) {
           trigger: 'push.policy-changed',
         })),
       );
-    });
+    }
 
     /** Evaluates each PR in turn: one that fails does not stop the others; the delivery then fails. */
     async function runEach(context: Context, targets: Omit<Target, 'deliveryId'>[]): Promise<void> {
