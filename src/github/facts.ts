@@ -205,7 +205,11 @@ export async function readPullRequest(
       policyExpression: `HEAD:${POLICY_PATH}`,
     }),
   );
-  const repository = answer?.repository;
+  if (typeof answer !== 'object' || answer === null) {
+    // Octokit hands back raw text when it cannot parse an answer (one of several megabytes).
+    fail(`pull request ${ref}`, "GitHub's answer could not be read (too large, or not JSON)");
+  }
+  const repository = answer.repository;
   if (!repository) fail(`pull request ${ref}`, `repository ${owner}/${repo} not found`);
   const pr = repository.pullRequest;
   if (!pr) fail(`pull request ${ref}`, 'pull request not found');

@@ -868,6 +868,13 @@ describe('readPullRequest: errors say what could not be read', () => {
     );
   });
 
+  it('an answer that is not JSON (too large for Octokit to parse)', async () => {
+    nock(API).post('/graphql').reply(200, 'x'.repeat(1000), { 'content-type': 'text/plain' });
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      "could not read pull request acme/api#12: GitHub's answer could not be read",
+    );
+  });
+
   it('a missing pull request', async () => {
     graphqlQueue([snapshot(null)]);
     await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
