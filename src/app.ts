@@ -2,22 +2,14 @@ import type { Context, Probot } from 'probot';
 import { POLICY_PATH } from './policy/types.js';
 import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
 import { describeError, type GitHubClient } from './github/client.js';
-import {
-  evaluatePullRequest,
-  failed,
-  type AppIdentity,
-  type EvaluationDeps,
-  type EvaluationReport,
-  type Target,
-} from './github/evaluate-pr.js';
+import type { AppIdentity, EvaluationDeps, Target } from './github/evaluate-pr.js';
 import { InProcessLock, type KeyedLock } from './github/lock.js';
 import { openPullRequests, parseMergeQueueRef, pullRequestsForCommit } from './github/locate.js';
 import { TeamCache } from './github/team-cache.js';
 import { failOnLockError } from './scale/lock-failure.js';
 import { limitRequestTime } from './github/request-timeout.js';
 import { evaluateMarked, isSettled } from './github/settled.js';
-import { upsertCheckRun, findCheckRun } from './github/check-run.js';
-import { checkConclusion, renderCheck } from './render/check.js';
+import { writeFailingCheck } from './github/failing-check.js';
 
 export interface AppOptions {
   /** Serialises evaluations of one PR; defaults to an in-process lock. */
@@ -123,7 +115,16 @@ export function aiGovernance(options: AppOptions = {}) {
         }
         if (typeof sha === 'string' && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) {
           try {
-            await writeFailingCheck(context, sha, message);
+            const { owner, repo } = context.repo();
+            const me = await appIdentity().catch(() => null);
+            await writeFailingCheck(
+              context.octokit as unknown as GitHubClient,
+              owner,
+              repo,
+              sha,
+              message,
+              me?.id ?? null,
+            );
           } catch (writeErr) {
             context.log.error(
               { err: writeErr, deliveryId: context.id },
@@ -133,27 +134,6 @@ export function aiGovernance(options: AppOptions = {}) {
         }
         throw err;
       }
-    }
-
-    /**
-     * A failing check on a commit, outside any evaluation. Without the app's identity its own run
-     * cannot be told from another app's, so a new run is added (GitHub shows the latest).
-     */
-    async function writeFailingCheck(context: Context, sha: string, message: string) {
-      const gh = context.octokit as unknown as GitHubClient;
-      const { owner, repo } = context.repo();
-      const verdict = failed(message);
-      const out = renderCheck(verdict, { headSha: sha, policyFile: POLICY_PATH, org: owner });
-      const me = await appIdentity().catch(() => null);
-      const existing = me ? await findCheckRun(gh, owner, repo, sha, me.id) : null;
-      await upsertCheckRun(gh, owner, repo, sha, existing, {
-        status: 'completed',
-        conclusion: checkConclusion(verdict),
-        title: out.title,
-        summary: out.summary,
-        ...(out.text ? { text: out.text } : {}),
-        annotations: [],
-      });
     }
 
     // A pull request or review event names the PR; everything else is read again from GitHub.
@@ -317,22 +297,13 @@ export function aiGovernance(options: AppOptions = {}) {
       if (!parsed) {
         // Not a queue branch we understand: say so on the group, never pass it.
         const me = await appIdentity();
-        const gh = context.octokit as unknown as GitHubClient;
-        const verdict = failed(`cannot tell which pull request the merge group ${headRef} carries`);
-        const out = renderCheck(verdict, { headSha: sha, policyFile: POLICY_PATH, org: owner });
-        await upsertCheckRun(
-          gh,
+        await writeFailingCheck(
+          context.octokit as unknown as GitHubClient,
           owner,
           repo,
           sha,
-          await findCheckRun(gh, owner, repo, sha, me.id),
-          {
-            status: 'completed',
-            conclusion: checkConclusion(verdict),
-            title: out.title,
-            summary: out.summary,
-            annotations: [],
-          },
+          `cannot tell which pull request the merge group ${headRef} carries`,
+          me.id,
         );
         return;
       }

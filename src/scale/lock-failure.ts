@@ -1,13 +1,6 @@
-import { POLICY_PATH } from '../policy/types.js';
-import { checkConclusion, renderCheck } from '../render/check.js';
-import { findCheckRun, upsertCheckRun } from '../github/check-run.js';
 import { describeError } from '../github/client.js';
-import {
-  failed,
-  type EvaluationDeps,
-  type EvaluationReport,
-  type Target,
-} from '../github/evaluate-pr.js';
+import type { EvaluationDeps, EvaluationReport, Target } from '../github/evaluate-pr.js';
+import { writeFailingCheck } from '../github/failing-check.js';
 import { LockError } from './redis-lock.js';
 
 /**
@@ -38,17 +31,7 @@ export async function failOnLockError(
   );
   const sha = target.mergeGroupSha ?? target.headSha;
   if (!sha) throw err;
-  const verdict = failed(err.message);
-  const out = renderCheck(verdict, { headSha: sha, policyFile: POLICY_PATH, org: owner });
-  const existing = await findCheckRun(deps.gh, owner, repo, sha, deps.app.id);
-  const check = await upsertCheckRun(deps.gh, owner, repo, sha, existing, {
-    status: 'completed',
-    conclusion: checkConclusion(verdict),
-    title: out.title,
-    summary: out.summary,
-    ...(out.text ? { text: out.text } : {}),
-    annotations: [],
-  });
+  const check = await writeFailingCheck(deps.gh, owner, repo, sha, err.message, deps.app.id);
   return {
     outcome: 'error',
     headSha: sha,

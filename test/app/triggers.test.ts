@@ -192,10 +192,8 @@ describe('webhook signatures (through Probot’s HTTP middleware)', () => {
     server = undefined;
   });
 
-  let lastLogs: LogRecord[] = [];
   async function listen(): Promise<string> {
     const logs: LogRecord[] = [];
-    lastLogs = logs;
     const middleware = await createNodeMiddleware(
       aiGovernance({ teamTtlMs: 0, identity: { ...APP } }),
       { probot: newProbot(logs) },
