@@ -21,7 +21,12 @@ export function describeError(err: unknown): string {
         .join('; ');
     }
     const message = typeof e.message === 'string' && e.message ? e.message : String(err);
-    return typeof e.status === 'number' ? `HTTP ${e.status}: ${message}` : message;
+    if (typeof e.status !== 'number') return message;
+    // Octokit's retry plugin counts its retries on the request's options.
+    const retries = (err as { request?: { request?: { retryCount?: unknown } } }).request?.request
+      ?.retryCount;
+    const times = typeof retries === 'number' && retries > 0 ? ` (retried ${retries} times)` : '';
+    return `HTTP ${e.status}: ${message}${times}`;
   }
   return String(err);
 }

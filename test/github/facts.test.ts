@@ -7,6 +7,7 @@ import {
   readTeams,
   type GitHubClient,
 } from '../../src/github/facts.js';
+import { describeError } from '../../src/github/client.js';
 
 const API = 'https://api.github.com';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -1123,6 +1124,19 @@ describe('listOrgTeams', () => {
     ]);
     await expect(listOrgTeams(client(), 'alice')).rejects.toThrow(
       'could not read the teams of alice: NOT_FOUND: Could not resolve to an Organization',
+    );
+  });
+});
+
+describe('describeError', () => {
+  it('says how many times Octokit retried before it gave up', () => {
+    const err = Object.assign(new Error('Bad Gateway'), {
+      status: 502,
+      request: { request: { retryCount: 3 } },
+    });
+    expect(describeError(err)).toBe('HTTP 502: Bad Gateway (retried 3 times)');
+    expect(describeError(Object.assign(new Error('Not Found'), { status: 404 }))).toBe(
+      'HTTP 404: Not Found',
     );
   });
 });
