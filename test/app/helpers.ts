@@ -31,7 +31,19 @@ export const APP = { id: 1, slug: 'ai-governance' } as const;
 export const BOT_LOGIN = `${APP.slug}[bot]`;
 export const WEBHOOK_SECRET = 'it-is-a-secret';
 export const CHECK_NAME = 'AI Governance';
-const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+export const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+
+/**
+ * The reads of an evaluation, in order, before its writes (the nock fake does not answer the
+ * head commit's check runs in the snapshot, so the app looks its run up by REST).
+ */
+export function evaluationReads(headSha: string): string[] {
+  return [
+    'POST /graphql PullRequestSnapshot',
+    'POST /graphql TeamMembers',
+    `GET ${REPO_PATH}/commits/${headSha}/check-runs`,
+  ];
+}
 
 /** A 40-hex commit sha derived from a name, so tests can say `sha('head-2')`. */
 export function sha(name: string): string {

@@ -17,6 +17,7 @@ import {
   sha,
   startApp,
   finish,
+  evaluationReads,
   type PrSpec,
   type TestApp,
 } from './helpers.js';
@@ -34,14 +35,7 @@ beforeEach(async () => {
 
 afterEach(() => finish(gh));
 
-/** The reads every evaluation makes, in order, before its writes. */
-function reads(headSha: string): string[] {
-  return [
-    'POST /graphql PullRequestSnapshot',
-    'POST /graphql TeamMembers',
-    `GET ${R}/commits/${headSha}/check-runs`,
-  ];
-}
+const reads = evaluationReads;
 
 async function opened(): Promise<void> {
   await app.receive('pull_request', pullRequestEvent('opened', pr));

@@ -24,6 +24,7 @@ import {
   sign,
   startApp,
   finish,
+  evaluationReads,
   type LogRecord,
   type PrSpec,
   type TestApp,
@@ -42,11 +43,7 @@ beforeEach(async () => {
 
 afterEach(() => finish(gh));
 
-const reads = (headSha: string) => [
-  'POST /graphql PullRequestSnapshot',
-  'POST /graphql TeamMembers',
-  `GET ${R}/commits/${headSha}/check-runs`,
-];
+const reads = evaluationReads;
 
 /** Opens the PR, then records an approval that the app has not heard of yet. */
 async function openedThenApprovedQuietly(): Promise<number> {
