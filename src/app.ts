@@ -8,6 +8,7 @@ import { openPullRequests, parseMergeQueueRef, pullRequestsForCommit } from './g
 import { TeamCache } from './github/team-cache.js';
 import { failOnLockError } from './scale/lock-failure.js';
 import { limitRequestTime } from './github/request-timeout.js';
+import { retrySecondaryLimits, type SecondaryRetryOptions } from './github/secondary-limit.js';
 import { evaluateMarked, isSettled } from './github/settled.js';
 import { writeFailingCheck } from './github/failing-check.js';
 
@@ -25,6 +26,8 @@ export interface AppOptions {
    * otherwise hold its pull request's lock, and every later event for it, for ever.
    */
   requestTimeoutMs?: number;
+  /** How requests that trip a secondary rate limit are retried (waits scaled down in tests). */
+  secondaryRetry?: SecondaryRetryOptions;
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -99,6 +102,7 @@ export function aiGovernance(options: AppOptions = {}) {
       handle: () => Promise<void>,
     ): Promise<void> {
       limitRequestTime(context.octokit, requestTimeoutMs);
+      retrySecondaryLimits(context.octokit, options.secondaryRetry);
       try {
         await handle();
       } catch (err) {

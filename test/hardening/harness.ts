@@ -73,7 +73,15 @@ export async function startRetryingApp(options: AppOptions = {}): Promise<TestAp
     log: log as any,
     Octokit: RetryingOctokit as unknown as typeof ProbotOctokit,
   });
-  await probot.load(aiGovernance({ teamTtlMs: 0, identity: { ...APP }, ...options }));
+  await probot.load(
+    aiGovernance({
+      teamTtlMs: 0,
+      identity: { ...APP },
+      // Secondary-limit waits in milliseconds instead of seconds.
+      secondaryRetry: { retries: 2, unitMs: 1, maxWaitSeconds: 60 },
+      ...options,
+    }),
+  );
   return wrap(probot, logs);
 }
 
