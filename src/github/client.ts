@@ -1,3 +1,4 @@
+import type { PageInfoForward } from './queries.js';
 /** The part of an Octokit instance (Probot's `context.octokit`) the adapter uses. */
 export interface GitHubClient {
   graphql: <T>(query: string, vars?: Record<string, unknown>) => Promise<T>;
@@ -35,4 +36,23 @@ export function describeError(err: unknown): string {
 export function errorStatus(err: unknown): number | undefined {
   const status = (err as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
+}
+
+export async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new Error(`could not read ${what}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+export function fail(what: string, why: string): never {
+  throw new Error(`could not read ${what}: ${why}`);
+}
+
+export function nextCursor(what: string, page: PageInfoForward, previous: string | null): string {
+  if (!page.endCursor || page.endCursor === previous) {
+    fail(what, 'GitHub said there were more pages but gave no new cursor');
+  }
+  return page.endCursor;
 }

@@ -22,15 +22,12 @@ import { COMMENT_MARKER } from '../render/escape.js';
 import {
   CONNECTION_NAMES,
   CURSOR_VARIABLES,
-  ORG_TEAMS_QUERY,
   PAGE_SIZE,
   pullRequestQuery,
   commitAuthorsQuery,
   commitsByOidQuery,
   pullRequestPageQuery,
-  teamMembersQuery,
   type CommitObjectsAnswer,
-  type OrgTeamsAnswer,
   type PageInfoBackward,
   type PageInfoForward,
   type PullRequestConnection,
@@ -44,10 +41,9 @@ import {
   type RawPullRequest,
   type RawRequestedReviewer,
   type SnapshotAnswer,
-  type TeamMembersAnswer,
 } from './queries.js';
 import type { ExistingCheckRun } from './check-run.js';
-import { describeError, type GitHubClient } from './client.js';
+import { fail, nextCursor, reading, type GitHubClient } from './client.js';
 
 export type { GitHubClient } from './client.js';
 
@@ -100,25 +96,6 @@ const ACTOR_TYPES: Record<string, ActorType> = {
 
 // ---------------------------------------------------------------------------------------------
 // Errors
-
-async function reading<T>(what: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    throw new Error(`could not read ${what}: ${describeError(err)}`, { cause: err });
-  }
-}
-
-function fail(what: string, why: string): never {
-  throw new Error(`could not read ${what}: ${why}`);
-}
-
-function nextCursor(what: string, page: PageInfoForward, previous: string | null): string {
-  if (!page.endCursor || page.endCursor === previous) {
-    fail(what, 'GitHub said there were more pages but gave no new cursor');
-  }
-  return page.endCursor;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Mapping
@@ -629,104 +606,4 @@ async function readFilesRest(
 function hasNextLink(headers: Record<string, any> | undefined): boolean {
   const link = headers?.link;
   return typeof link === 'string' && /<[^>]*>\s*;\s*rel="next"/.test(link);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Teams
-
-/** GraphQL errors that mean "this team (or org) is not there for us", not a failure to read. */
-function isMissingTeamError(e: unknown): boolean {
-  const err = e as { type?: unknown; path?: unknown } | null;
-  return (
-    !!err &&
-    (err.type === 'NOT_FOUND' || err.type === 'FORBIDDEN') &&
-    Array.isArray(err.path) &&
-    err.path[0] === 'organization'
-  );
-}
-
-/** Members (lower-case logins) of each team slug; null for a team that does not exist or cannot be read. Paginates members. */
-export async function readTeams(
-  gh: GitHubClient,
-  org: string,
-  slugs: string[],
-): Promise<Record<string, string[] | null>> {
-  const result: Record<string, string[] | null> = {};
-  const unique = [...new Set(slugs.map((s) => s.toLowerCase()))];
-  const members = new Map<string, string[]>();
-  let pending: { slug: string; cursor: string | null }[] = unique.map((slug) => ({
-    slug,
-    cursor: null,
-  }));
-  for (const slug of unique) members.set(slug, []);
-  const what = `the members of teams in ${org}`;
-
-  while (pending.length > 0) {
-    const next: { slug: string; cursor: string | null }[] = [];
-    for (let start = 0; start < pending.length; start += PAGE_SIZE) {
-      const batch = pending.slice(start, start + PAGE_SIZE);
-      const vars: Record<string, unknown> = { org };
-      batch.forEach((t, i) => {
-        vars[`s${i}`] = t.slug;
-        vars[`c${i}`] = t.cursor;
-      });
-      let answer: TeamMembersAnswer | null = null;
-      const missing = new Set<number>();
-      let orgMissing = false;
-      try {
-        answer = await gh.graphql<TeamMembersAnswer>(teamMembersQuery(batch.length), vars);
-      } catch (err) {
-        const errors = (err as { errors?: unknown })?.errors;
-        if (!Array.isArray(errors) || errors.length === 0 || !errors.every(isMissingTeamError)) {
-          throw new Error(`could not read ${what}: ${describeError(err)}`, { cause: err });
-        }
-        answer = ((err as { data?: unknown }).data ?? null) as TeamMembersAnswer | null;
-        for (const e of errors as { path: unknown[] }[]) {
-          const alias = e.path[1];
-          if (typeof alias === 'string' && /^t\d+$/.test(alias))
-            missing.add(Number(alias.slice(1)));
-          else orgMissing = true;
-        }
-      }
-      batch.forEach((t, i) => {
-        if (result[t.slug] === null) return;
-        const team = orgMissing || missing.has(i) ? null : answer?.organization?.[`t${i}`];
-        if (!team) {
-          result[t.slug] = null;
-          return;
-        }
-        const list = members.get(t.slug)!;
-        for (const m of team.members.nodes ?? []) if (m?.login) list.push(m.login.toLowerCase());
-        if (team.members.pageInfo.hasNextPage) {
-          next.push({
-            slug: t.slug,
-            cursor: nextCursor(`the members of ${org}/${t.slug}`, team.members.pageInfo, t.cursor),
-          });
-        }
-      });
-    }
-    pending = next;
-  }
-  for (const slug of unique) {
-    if (result[slug] !== null) result[slug] = [...new Set(members.get(slug)!)];
-  }
-  return result;
-}
-
-/** Org teams that exist (lower-case slugs) — for validating policy team references. */
-export async function listOrgTeams(gh: GitHubClient, org: string): Promise<Set<string>> {
-  const what = `the teams of ${org}`;
-  const out = new Set<string>();
-  let cursor: string | null = null;
-  for (;;) {
-    const vars: Record<string, unknown> = { org, cursor };
-    const answer: OrgTeamsAnswer = await reading(what, () =>
-      gh.graphql<OrgTeamsAnswer>(ORG_TEAMS_QUERY, vars),
-    );
-    const teams = answer?.organization?.teams;
-    if (!teams) fail(what, 'organization not found');
-    for (const t of teams.nodes ?? []) if (t?.slug) out.add(t.slug.toLowerCase());
-    if (!teams.pageInfo.hasNextPage) return out;
-    cursor = nextCursor(what, teams.pageInfo, cursor);
-  }
 }

@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js';
-import { readTeams } from './facts.js';
+import { readTeams } from './teams.js';
 
 export interface TeamCacheOptions {
   /** How long a team's member list is trusted; 0 reads it on every evaluation. */

@@ -1,7 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { readPullRequest, readTeams } from '../../src/github/facts.js';
+import { readPullRequest } from '../../src/github/facts.js';
+import { readTeams } from '../../src/github/teams.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import {
   CRITICAL_TEAM,

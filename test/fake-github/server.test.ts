@@ -1,12 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  listOrgTeams,
-  readPullRequest,
-  readTeams,
-  type GitHubClient,
-} from '../../src/github/facts.js';
+import { readPullRequest, type GitHubClient } from '../../src/github/facts.js';
+import { listOrgTeams, readTeams } from '../../src/github/teams.js';
 import { loadPolicySource } from '../../src/github/policy-source.js';
 import {
   ORG_TEAMS_QUERY,

@@ -1,12 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  listOrgTeams,
-  readPullRequest,
-  readTeams,
-  type GitHubClient,
-} from '../../src/github/facts.js';
+import { readPullRequest, type GitHubClient } from '../../src/github/facts.js';
+import { listOrgTeams, readTeams } from '../../src/github/teams.js';
 import { describeError } from '../../src/github/client.js';
 
 const API = 'https://api.github.com';
