@@ -4,19 +4,53 @@
  * written here.
  */
 import type { Evidence } from '../detect/evidence.js';
-import type { DiscountReason, RequirementResult, Verdict } from '../evaluate/verdict.js';
+import type { DiscountReason, Verdict } from '../evaluate/verdict.js';
 import { formatPolicyError, POLICY_PATH } from '../policy/types.js';
-import type { PolicyError, Reviewers } from '../policy/types.js';
-import { codeSpan, escapeInline, formatCount, plainText, plural, truncate } from './escape.js';
+import type { PolicyError } from '../policy/types.js';
+import { fitToBudget, FULL_LIMITS, type Limits } from './budget.js';
+import { codeSpan, escapeInline, formatCount, plainText, plural } from './escape.js';
+import { describeReviewers, joinNames, markdownStyle, uniqueLogins, type Style } from './style.js';
+import {
+  approvalsPhrase,
+  consistencyProblem,
+  count,
+  openRequirements,
+  verdictHeadline,
+  verdictTitle,
+} from './title.js';
+
+export {
+  checkConclusion,
+  consistencyProblem,
+  TITLE_MAX,
+  verdictHeadline,
+  verdictTitle,
+} from './title.js';
+
+// The size and style helpers are part of this module's API for comment.ts, text.ts and tests.
+export {
+  byteLength,
+  cutToBytes,
+  fitToBudget,
+  FULL_LIMITS,
+  shrinkingLimits,
+  shrinkLimits,
+  type Limits,
+} from './budget.js';
+export {
+  describeReviewers,
+  joinNames,
+  markdownStyle,
+  plainStyle,
+  uniqueLogins,
+  type Style,
+} from './style.js';
 
 /** The check run's name on GitHub. */
 export const CHECK_NAME = 'AI Governance';
 
 /** GitHub's limit on a check run's `output.summary` and `output.text`, each. */
 export const CHECK_OUTPUT_LIMIT = 65_535;
-
-/** Check titles are cut to this many characters. */
-export const TITLE_MAX = 100;
 
 export interface CheckOutput {
   title: string;
@@ -39,325 +73,8 @@ export interface RenderContext {
   policyDocsUrl?: string;
 }
 
-const OUTCOMES = ['pass', 'approval_required', 'overridden', 'error'] as const;
-
-/**
- * Why a verdict cannot be trusted as it stands, or null. A pass with an unsatisfied requirement,
- * an override that was not allowed, errors on a non-error outcome or an unknown outcome are all
- * treated as errors: rendering fails closed too.
- */
-export function consistencyProblem(verdict: Verdict): string | null {
-  const outcome: string = verdict.outcome;
-  if (!(OUTCOMES as readonly string[]).includes(outcome)) {
-    return `unknown outcome "${plainText(outcome, 40)}"`;
-  }
-  if (!Array.isArray(verdict.requirements) || !Array.isArray(verdict.evidence)) {
-    return 'the verdict is incomplete';
-  }
-  const errors = Array.isArray(verdict.errors) ? verdict.errors : [];
-  if (outcome !== 'error' && errors.length > 0) {
-    return `the verdict is "${outcome}" but lists errors`;
-  }
-  if (outcome === 'pass') {
-    const open = verdict.requirements.find((r) => r.satisfied !== true);
-    if (open) return `the verdict is "pass" but "${plainText(open.rule, 60)}" is not satisfied`;
-  }
-  if (outcome === 'overridden' && verdict.override?.allowed !== true) {
-    return 'the verdict is "overridden" but no allowed override is recorded';
-  }
-  return null;
-}
-
-/** pass and overridden → success; approval_required → action_required; anything else → failure. */
-export function checkConclusion(verdict: Verdict): 'success' | 'action_required' | 'failure' {
-  if (consistencyProblem(verdict) !== null) return 'failure';
-  switch (verdict.outcome) {
-    case 'pass':
-    case 'overridden':
-      return 'success';
-    case 'approval_required':
-      return 'action_required';
-    default:
-      return 'failure';
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing people, teams and requirements, in markdown or plain text.
-
-/** How names and values are written: markdown (escaped) or plain text. */
-export interface Style {
-  text(s: string, max?: number): string;
-  /** A login, written `@login` without notifying anyone. */
-  user(login: string): string;
-  /** A team slug, written `@org/slug` (or `team slug` without an org), without notifying. */
-  team(slug: string): string;
-  /** An exact value. */
-  code(s: string): string;
-}
-
-export function markdownStyle(org?: string): Style {
-  return {
-    text: (s, max) => escapeInline(s, max),
-    user: (login) => escapeInline(`@${plainText(login, 100)}`, 110),
-    team: (slug) => escapeInline(teamName(slug, org), 220),
-    code: (s) => codeSpan(s, { table: false }),
-  };
-}
-
-export function plainStyle(org?: string): Style {
-  return {
-    text: (s, max) => plainText(s, max),
-    user: (login) => `@${plainText(login, 100)}`,
-    team: (slug) => plainText(teamName(slug, org), 220),
-    code: (s) => plainText(s),
-  };
-}
-
-function teamName(slug: string, org?: string): string {
-  const s = plainText(slug, 100);
-  const o = org ? plainText(org, 100) : '';
-  return o ? `@${o}/${s}` : `team ${s}`;
-}
-
-/** Logins, de-duplicated case-insensitively, in first-seen order. */
-export function uniqueLogins(logins: Iterable<string>): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const login of logins) {
-    if (typeof login !== 'string') continue;
-    const key = login.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(login);
-  }
-  return out;
-}
-
-/** "a, b and 3 more", at most `max` names shown. */
-export function joinNames(names: string[], max: number, none = '—'): string {
-  if (names.length === 0) return none;
-  const shown = names.slice(0, Math.max(1, max));
-  const rest = names.length - shown.length;
-  return rest > 0 ? `${shown.join(', ')} and ${formatCount(rest)} more` : shown.join(', ');
-}
-
-/** "@acme/payments-seniors or @alice", or "any reviewer" when both lists are empty. */
-export function describeReviewers(
-  reviewers: Reviewers | undefined,
-  style: Style,
-  max = 10,
-): string {
-  const teams = Array.isArray(reviewers?.teams) ? reviewers.teams : [];
-  const users = Array.isArray(reviewers?.users) ? reviewers.users : [];
-  const total = teams.length + users.length;
-  if (total === 0) return 'any reviewer';
-  const shown = [
-    ...teams.slice(0, max).map((t) => style.team(t)),
-    ...users.slice(0, Math.max(0, max - teams.length)).map((u) => style.user(u)),
-  ];
-  const rest = total - shown.length;
-  return rest > 0
-    ? `${shown.join(', ')} or ${plural(rest, 'other')}`
-    : shown.length > 1
-      ? `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`
-      : (shown[0] as string);
-}
-
-function count(n: unknown): number {
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
-}
-
-function approvalsPhrase(n: number, partial: boolean): string {
-  return `${formatCount(n)} ${partial ? 'more ' : ''}approval${n === 1 ? '' : 's'}`;
-}
-
-/** Requirements that still need approvals, and logins whose requested changes block. */
-function openRequirements(verdict: Verdict): {
-  needing: RequirementResult[];
-  blockers: string[];
-  blocked: RequirementResult[];
-} {
-  const open = verdict.requirements.filter((r) => r.satisfied !== true);
-  const needing = open.filter((r) => count(r.missing) > 0);
-  const blocked = open.filter((r) => (r.changesRequestedBy ?? []).length > 0);
-  const blockers = uniqueLogins(blocked.flatMap((r) => r.changesRequestedBy ?? []));
-  return { needing, blockers, blocked };
-}
-
-function firstError(verdict: Verdict, ctx: Partial<RenderContext>): string {
-  const problem = consistencyProblem(verdict);
-  if (problem !== null && verdict.outcome !== 'error') return problem;
-  const first = (Array.isArray(verdict.errors) ? verdict.errors : [])[0];
-  if (typeof first === 'string' && first.trim() !== '') return first;
-  const policyError = ctx.policyErrors?.[0];
-  if (policyError) return formatPolicyError(policyError);
-  return problem ?? 'unknown error';
-}
-
-/**
- * The one-line title: what happened and, when approvals are missing, from whom. Plain text, at
- * most 100 characters. Logins and teams are written `@login` and `@org/team`: check titles are not
- * markdown and never notify anyone.
- */
-export function verdictTitle(verdict: Verdict, ctx: Partial<RenderContext> = {}): string {
-  return truncate(verdictHeadline(verdict, ctx), TITLE_MAX);
-}
-
-/** The same sentence as the title, not cut to 100 characters (bounded at 400). */
-export function verdictHeadline(verdict: Verdict, ctx: Partial<RenderContext> = {}): string {
-  return plainText(titleText(verdict, ctx, plainStyle(ctx.org)), 400);
-}
-
-function titleText(verdict: Verdict, ctx: Partial<RenderContext>, style: Style): string {
-  const problem = consistencyProblem(verdict);
-  if (problem !== null || verdict.outcome === 'error') {
-    return `Could not evaluate: ${plainText(firstError(verdict, ctx), 300)}`;
-  }
-  switch (verdict.outcome) {
-    case 'pass': {
-      const approvers = uniqueLogins(verdict.requirements.flatMap((r) => r.approvedBy ?? []));
-      const by = joinNames(
-        approvers.map((l) => style.user(l)),
-        10,
-      );
-      if (!verdict.aiAssisted) {
-        if (approvers.length > 0) return `Not AI-assisted: approved by ${by}`;
-        return ctx.noPolicy ? 'Not AI-assisted (no policy file)' : 'Not AI-assisted';
-      }
-      if (approvers.length > 0) return `AI-assisted: approved by ${by}`;
-      return ctx.noPolicy
-        ? 'AI-assisted: no policy file, no approval required'
-        : 'AI-assisted: no approval required';
-    }
-    case 'approval_required': {
-      const { needing, blockers } = openRequirements(verdict);
-      const parts: string[] = [];
-      if (needing.length === 1) {
-        const r = needing[0] as RequirementResult;
-        const who = describeReviewers(r.reviewers, style, 3);
-        parts.push(
-          `Needs ${approvalsPhrase(count(r.missing), (r.approvedBy ?? []).length > 0)} from ${who}`,
-        );
-      } else if (needing.length > 1) {
-        const total = needing.reduce((n, r) => n + count(r.missing), 0);
-        const partial = needing.some((r) => (r.approvedBy ?? []).length > 0);
-        // The title is cut to 100 characters anyway: a few requirements are enough.
-        const each = needing
-          .slice(0, 5)
-          .map(
-            (r) =>
-              `${formatCount(count(r.missing))} from ${describeReviewers(r.reviewers, style, 2)} (${style.text(r.rule, 40)})`,
-          );
-        const more = needing.length > each.length ? ', …' : '';
-        parts.push(`Needs ${approvalsPhrase(total, partial)}: ${each.join(', ')}${more}`);
-      }
-      if (blockers.length > 0) {
-        const who = joinNames(
-          blockers.map((l) => style.user(l)),
-          5,
-        );
-        parts.push(
-          needing.length > 0
-            ? `changes requested by ${who}`
-            : `Blocked: changes requested by ${who}`,
-        );
-      }
-      return parts.length > 0 ? parts.join('; ') : 'Approval required';
-    }
-    case 'overridden': {
-      const o = verdict.override;
-      const label = plainText(o?.label ?? '', 60);
-      return o?.appliedBy
-        ? `Overridden by ${style.user(o.appliedBy)} with label ${label}`
-        : `Overridden with label ${label}`;
-    }
-    default:
-      return `Could not evaluate: ${plainText(firstError(verdict, ctx), 300)}`;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Markdown sections, with row limits so the whole stays within GitHub's size limits.
-
-/** How many rows or items each part may show; halved until the output fits. */
-export interface Limits {
-  evidence: number;
-  requirements: number;
-  /** Files named in the requirements table, per rule. */
-  filesPerRule: number;
-  /** Files listed per rule in the check's details text. */
-  listedFiles: number;
-  /** Logins named in one cell or sentence. */
-  people: number;
-  discounted: number;
-  errors: number;
-  history: number;
-}
-
-export const FULL_LIMITS: Readonly<Limits> = {
-  evidence: 100,
-  requirements: 50,
-  filesPerRule: 5,
-  listedFiles: 1000,
-  people: 20,
-  discounted: 50,
-  errors: 20,
-  history: 50,
-};
-
-/** The limits at a given level of shrinking: each halved `level` times. */
-export function shrinkLimits(level: number, base: Readonly<Limits> = FULL_LIMITS): Limits {
-  const out = { ...base };
-  for (const key of Object.keys(out) as (keyof Limits)[]) {
-    out[key] = Math.floor(base[key] / 2 ** level);
-  }
-  return out;
-}
-
-/** UTF-8 bytes, which is never less than the character count GitHub measures. */
-export function byteLength(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
-
-const CUT_NOTE = '\n\n*… cut to fit within GitHub’s size limit.*\n';
-
-/**
- * Render with shrinking limits until the result fits in `budget` bytes; as a last resort cut the
- * text itself. Never throws for size.
- */
-export function fitToBudget(
-  render: (limits: Limits) => string,
-  budget: number,
-  levels: Iterable<Limits> = shrinkingLimits(),
-): string {
-  let out = '';
-  for (const limits of levels) {
-    out = render(limits);
-    if (byteLength(out) <= budget) return out;
-  }
-  return cutToBytes(out, budget);
-}
-
-/** Every limit halved at each step, down to nothing. */
-export function* shrinkingLimits(): Generator<Limits> {
-  for (let level = 0; level <= 16; level++) yield shrinkLimits(level);
-}
-
-/** Keep a prefix of whole characters that, with a note, fits in `budget` bytes. */
-export function cutToBytes(s: string, budget: number, note = CUT_NOTE): string {
-  if (byteLength(s) <= budget) return s;
-  const room = Math.max(0, budget - byteLength(note));
-  let used = 0;
-  let end = 0;
-  for (const ch of s) {
-    const size = byteLength(ch);
-    if (used + size > room) break;
-    used += size;
-    end += ch.length;
-  }
-  return s.slice(0, end) + note;
-}
 
 const ICONS: Record<string, string> = {
   pass: '✅',
