@@ -1,3 +1,5 @@
+import { CHECK_NAME } from '../render/check.js';
+
 /**
  * GraphQL documents the GitHub adapter sends, and the shapes of their answers.
  *
@@ -255,9 +257,6 @@ export interface RawHeadCommit {
     | null;
 }
 
-/** The check run name the app writes; the snapshot query reads the app's runs of that name. */
-export const CHECK_RUN_NAME = 'AI Governance';
-
 /**
  * The one query for a pull request: its facts, the default branch head and the policy file. With
  * the app's id it also reads the app's check runs on the head commit, so that finding the run to
@@ -266,7 +265,7 @@ export const CHECK_RUN_NAME = 'AI Governance';
 export function pullRequestQuery(options: { withCheckRuns?: boolean } = {}): string {
   const checkRuns = options.withCheckRuns
     ? `
-      headCommit: commits(last: 1) { nodes { commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 10, filterBy: { checkName: "${CHECK_RUN_NAME}" }) { nodes { databaseId status conclusion title summary text annotations(first: 1) { totalCount } } } } } } } }`
+      headCommit: commits(last: 1) { nodes { commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 10, filterBy: { checkName: "${CHECK_NAME}" }) { nodes { databaseId status conclusion title summary text annotations(first: 1) { totalCount } } } } } } } }`
     : '';
   return `query PullRequestSnapshot($owner: String!, $repo: String!, $number: Int!, $policyExpression: String!${options.withCheckRuns ? ', $appId: Int!' : ''}) {
   repository(owner: $owner, name: $repo) {
