@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -198,5 +198,15 @@ describe('ai-governance validate', () => {
     const r = await cli('validate', 'nope.yml');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope\.yml: no such file/);
+  });
+});
+
+describe('the installed command', () => {
+  it('is an executable file that runs by its shebang (npm test builds dist/ first)', () => {
+    const bin = join(import.meta.dirname, '../../dist/src/cli/main.js');
+    const r = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: ai-governance/);
   });
 });
