@@ -211,16 +211,20 @@ export async function policyForRepo(
   if (slugs.length === 0) {
     return { kind: 'policy', policy: parsed.policy, layers: source.layers, teams: {} };
   }
-  if (!opts.ownerIsOrg) {
-    // Teams exist only in organisations: fail at the lines that name them.
-    const checked = parsePolicyLayers(source.layers, { org: owner, knownTeams: new Set() });
-    return { kind: 'invalid', errors: checked.ok ? [] : checked.errors };
-  }
-  const teams = await opts.teams.members(gh, owner, slugs);
-  const known = new Set(Object.keys(teams).filter((s) => teams[s] !== null));
-  if (known.size < slugs.length) {
+  // Teams exist only in organisations; a team the org does not have makes the policy invalid.
+  const teams = opts.ownerIsOrg ? await opts.teams.members(gh, owner, slugs) : {};
+  const known = new Set(
+    Object.keys(teams).filter((s) => teams[s] !== null && teams[s] !== undefined),
+  );
+  const unknown = slugs.filter((s) => !known.has(s));
+  if (unknown.length > 0) {
+    // Re-validated against the teams that exist, so the errors point at the lines naming the others.
     const checked = parsePolicyLayers(source.layers, { org: owner, knownTeams: known });
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
+    return {
+      kind: 'unreadable',
+      message: `the policy names teams that ${owner} does not have: ${unknown.join(', ')}`,
+    };
   }
   return { kind: 'policy', policy: parsed.policy, layers: source.layers, teams };
 }
