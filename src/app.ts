@@ -28,6 +28,8 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** How requests that trip a secondary rate limit are retried (waits scaled down in tests). */
   secondaryRetry?: SecondaryRetryOptions;
+  /** After this long an evaluation shows an in-progress run (ms). Default 2 s; negative: never. */
+  inProgressAfterMs?: number;
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -79,6 +81,9 @@ export function aiGovernance(options: AppOptions = {}) {
         app: me,
         teams,
         policyDocsUrl: options.policyDocsUrl ?? DOCS_URL,
+        ...(options.inProgressAfterMs !== undefined
+          ? { inProgressAfterMs: options.inProgressAfterMs }
+          : {}),
       };
       const full: Target = { ...target, deliveryId: context.id };
       // A lock that cannot be taken (store down, PR held too long) ends in a failing check.

@@ -164,3 +164,34 @@ export async function upsertCheckRun(
   }
   return existing ? 'updated' : 'created';
 }
+
+/**
+ * Completes an in-progress run on a commit that is no longer the pull request's head: the verdict
+ * went to `newHead`, so nothing would ever complete this one. It is completed as `cancelled`, not
+ * `neutral`: a required check that is neutral lets a merge through, and a force-push can make this
+ * commit the head again before it is re-evaluated. A run already completed is left as it is.
+ */
+export async function completeSuperseded(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  run: ExistingCheckRun,
+  newHead: string,
+): Promise<'updated' | 'unchanged'> {
+  if (run.status === 'completed') return 'unchanged';
+  await gh.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+    owner,
+    repo,
+    check_run_id: run.id,
+    status: 'completed',
+    conclusion: 'cancelled',
+    completed_at: new Date().toISOString(),
+    output: {
+      title: `Superseded by ${newHead.slice(0, 7)}`,
+      summary:
+        `The pull request's head moved to ${newHead} while this commit was being evaluated; ` +
+        'the verdict is on that commit. This commit is judged again if it becomes the head again.',
+    },
+  });
+  return 'updated';
+}

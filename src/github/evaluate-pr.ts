@@ -5,6 +5,7 @@ import { POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
 import { fileAnnotations, policyAnnotations } from './annotations.js';
 import { logAuditEvent } from './audit-log.js';
 import {
+  completeSuperseded,
   findCheckRun,
   upsertCheckRun,
   type Annotation,
@@ -86,6 +87,11 @@ export async function evaluatePullRequest(
       judged.annotations,
       known,
     );
+    if (progress && progressSha && checkSha !== progressSha) {
+      // The head moved while this ran: the in-progress run on the old commit is completed too.
+      const stale = await progress;
+      if (stale) await completeSuperseded(gh, owner, repo, stale, checkSha);
+    }
     if (!target.mergeGroupSha && judged.policy) {
       await writeExtras(deps, target, snap, judged.policy, verdict, ctx, writes);
     }
