@@ -9,6 +9,7 @@
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeDeliveries } from './deliveries.js';
 import { execute, parseDocument, type DocumentNode } from './graphql.js';
 import { ABSTRACT_TYPES, PR_COMMITS_LIMIT, PR_FILES_LIMIT, queryRoot } from './schema.js';
 import {
@@ -136,6 +137,8 @@ export interface FakeGitHub {
   apiUrl: string;
   state: FakeGitHubState;
   stats: RequestStats;
+  /** The webhook deliveries sent to the app, and GitHub's API over them. */
+  deliveries: FakeDeliveries;
   /** Makes matching requests fail with the given status. */
   fail(rule: FaultRule): void;
   close(): Promise<void>;
@@ -234,6 +237,9 @@ export async function startFakeGitHub(
   // --- the app ------------------------------------------------------------------------------
 
   route('GET', '/app', () => ({ status: 200, body: appJson(state, hosts) }), 'app');
+
+  const deliveries = new FakeDeliveries();
+  for (const r of deliveries.routes()) route(r.method, r.template, r.handler, r.auth);
 
   route(
     'POST',
@@ -1089,6 +1095,7 @@ export async function startFakeGitHub(
     apiUrl: hosts.api,
     state,
     stats,
+    deliveries,
     fail(rule) {
       faults.push({ ...rule, left: rule.times ?? 1 });
     },

@@ -367,6 +367,28 @@ export function signPayload(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** The headers GitHub sends with a delivery of `body`, signed with `secret`. */
+export function webhookHeaders(
+  secret: string,
+  delivery: WebhookDelivery,
+  body: string,
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    'user-agent': 'GitHub-Hookshot/fake',
+    'x-github-event': delivery.name,
+    'x-github-delivery': delivery.id,
+    'x-github-hook-id': '1',
+    'x-github-hook-installation-target-type': 'integration',
+    ...(delivery.appId !== undefined
+      ? { 'x-github-hook-installation-target-id': String(delivery.appId) }
+      : {}),
+    'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`,
+    'x-hub-signature-256': signPayload(secret, body),
+  };
+}
+
 /**
  * Signs and POSTs a delivery with GitHub's headers; resolves with the HTTP status. Probot answers
  * once its handlers have run (or 202 after 9 s), so a 200 means the evaluation is done.
@@ -384,24 +406,7 @@ export function sendWebhook(
   return new Promise((resolve, reject) => {
     const req = request(
       target,
-      {
-        method: 'POST',
-        agent: false,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(body)),
-          'user-agent': 'GitHub-Hookshot/fake',
-          'x-github-event': delivery.name,
-          'x-github-delivery': delivery.id,
-          'x-github-hook-id': '1',
-          'x-github-hook-installation-target-type': 'integration',
-          ...(delivery.appId !== undefined
-            ? { 'x-github-hook-installation-target-id': String(delivery.appId) }
-            : {}),
-          'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`,
-          'x-hub-signature-256': signPayload(secret, body),
-        },
-      },
+      { method: 'POST', agent: false, headers: webhookHeaders(secret, delivery, body) },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
