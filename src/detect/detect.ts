@@ -11,7 +11,7 @@ import {
 import type { Evidence } from './evidence.js';
 import { compileIdentityGlobs } from './globs.js';
 import { parseIdentity } from './identity.js';
-import { parseTrailers } from './trailers.js';
+import { commitTrailers } from './trailers.js';
 
 export interface DetectOptions {
   /** The label the app itself adds to AI-assisted PRs; when a bot applied it, it is the app's own output, not evidence. */
@@ -72,13 +72,17 @@ class Detector {
   }
 
   commit(c: CommitFact): void {
-    for (const t of parseTrailers(c.message)) {
+    // Addresses of AI co-authors already found in this commit's trailers.
+    const found = new Set<string>();
+    for (const t of commitTrailers(c.message)) {
       const key = t.key.toLowerCase();
       if (key === 'co-authored-by') {
         const id = parseIdentity(t.value);
         const why = this.identityReason(id.name, id.email);
-        if (why)
+        if (why) {
+          found.add(id.email.toLowerCase());
           this.add({ source: 'trailer', kind: 'co-author', commit: c.sha, detail: t.raw, ...why });
+        }
         continue;
       }
       const reason = this.trailerKeys.get(key);
@@ -86,20 +90,29 @@ class Detector {
         this.add({ source: 'trailer', kind: 'trailer', commit: c.sha, detail: t.raw, reason });
       }
     }
-    const primary = c.authors[0];
+    const [primary, ...coAuthors] = c.authors;
     if (primary) this.commitIdentity(c.sha, primary, 'author');
     this.commitIdentity(c.sha, c.committer, 'committer');
+    // The co-authors GitHub itself attributes to the commit, wherever it read them from.
+    for (const co of coAuthors) {
+      if (!found.has(co.email.toLowerCase())) this.commitIdentity(c.sha, co, 'co-author');
+    }
     this.text(c.message, c.sha);
   }
 
-  private commitIdentity(sha: string, id: GitIdentity, role: 'author' | 'committer'): void {
+  private commitIdentity(
+    sha: string,
+    id: GitIdentity,
+    role: 'author' | 'committer' | 'co-author',
+  ): void {
     const login = id.login?.toLowerCase() ?? null;
     if (login && this.ignored.has(login)) return;
+    const kind = role === 'co-author' ? 'co-author' : 'commit-author';
     const detail = `${role}: ${id.name} <${id.email}>${login ? ` (@${login})` : ''}`;
     if (login && this.authors.has(login)) {
       this.add({
         source: 'author',
-        kind: 'commit-author',
+        kind,
         commit: sha,
         detail,
         reason: 'detection.authors',
@@ -110,7 +123,7 @@ class Detector {
     if (loginTool) {
       this.add({
         source: 'author',
-        kind: 'commit-author',
+        kind,
         commit: sha,
         detail,
         tool: loginTool.name,
@@ -119,7 +132,7 @@ class Detector {
       return;
     }
     const why = this.identityReason(id.name, id.email);
-    if (why) this.add({ source: 'author', kind: 'commit-author', commit: sha, detail, ...why });
+    if (why) this.add({ source: 'author', kind, commit: sha, detail, ...why });
   }
 
   private identityReason(name: string, email: string): { tool?: string; reason: string } | null {

@@ -4,7 +4,7 @@ export type EvidenceSource = 'trailer' | 'author' | 'label' | 'body' | 'branch';
 /** The finer kind of evidence, for people reading the audit trail. */
 export type EvidenceKind =
   | 'trailer' // an AI trailer such as Assisted-by
-  | 'co-author' // a Co-authored-by trailer naming an AI tool
+  | 'co-author' // a Co-authored-by trailer, or a co-author GitHub attributes, naming an AI tool
   | 'commit-author' // a commit authored or committed by an AI identity
   | 'pr-author' // the PR opened by an AI bot or a configured login
   | 'label'

@@ -1,6 +1,8 @@
 /**
- * Commit-message trailer parsing that reproduces `git interpret-trailers --parse`
- * (git 2.39, no `trailer.*` configuration) line for line.
+ * Commit-message trailer parsing that reproduces `git interpret-trailers --parse` and
+ * `git interpret-trailers --parse --no-divider` (git 2.39, no `trailer.*` configuration) line
+ * for line. The second is how git reads a commit's own trailers (`git log --format=%(trailers)`);
+ * the first is how it reads an e-mailed patch. `commitTrailers` takes what either finds.
  *
  * Pure: no I/O, no configuration. Every step is a single pass over the message, so the
  * cost is linear in its size.
@@ -10,7 +12,7 @@
  * 1. The message ends at the first NUL character (git works on C strings).
  * 2. A patch divider ends the message: the first line that starts with `---` followed by a
  *    space, tab, CR or LF. A bare `---` as the very last line, without a line feed, is not a
- *    divider.
+ *    divider. With `--no-divider` (and for a commit's own trailers) there is no divider.
  * 3. Git then drops what a commit editor would drop at the end of the message: everything
  *    from a scissors line (`# ------------------------ >8 ------------------------`) on, and
  *    a trailing run of `#` comment lines, empty lines and old-style `Conflicts:` blocks.
@@ -270,16 +272,24 @@ function unfold(value: string): string {
   return gitTrim(out);
 }
 
+export interface ParseOptions {
+  /**
+   * Read the message as git reads a commit's own trailers, with no `---` patch divider
+   * (`git interpret-trailers --parse --no-divider`). Default: false, as `--parse` alone.
+   */
+  noDivider?: boolean;
+}
+
 /**
  * Parse the trailers of a commit message exactly as `git interpret-trailers --parse` does
- * with no trailer configuration: for each returned trailer, `${key}: ${value}` is the line
- * git prints, in the same order.
+ * (or `--parse --no-divider`, see `ParseOptions`) with no trailer configuration: for each
+ * returned trailer, `${key}: ${value}` is the line git prints, in the same order.
  */
-export function parseTrailers(message: string): Trailer[] {
+export function parseTrailers(message: string, options: ParseOptions = {}): Trailer[] {
   const nul = message.indexOf('\0');
   const text = nul === -1 ? message : message.slice(0, nul);
   const lines = splitLines(text);
-  const divider = findDivider(lines);
+  const divider = options.noDivider ? lines.length : findDivider(lines);
   const end = findEndOfLogMessage(text, lines, divider);
   const blockStart = findTrailerBlockStart(lines, end);
   if (blockStart === -1) return [];
@@ -320,6 +330,20 @@ export function parseTrailers(message: string): Trailer[] {
     });
   }
   return trailers;
+}
+
+/**
+ * Every trailer of a commit message that either of git's readings finds: first those git
+ * reports for the commit itself (no divider, as `git log --format=%(trailers)`), then those
+ * `git interpret-trailers --parse` reports only because a `---` line cut the message short.
+ * A markdown rule (`---`) in a commit body can thus hide no trailer from the gate.
+ */
+export function commitTrailers(message: string): Trailer[] {
+  const asCommit = parseTrailers(message, { noDivider: true });
+  const asPatch = parseTrailers(message);
+  if (asPatch.length === 0) return asCommit;
+  const seen = new Set(asCommit.map((t) => t.raw));
+  return [...asCommit, ...asPatch.filter((t) => !seen.has(t.raw))];
 }
 
 /** Case-insensitive key comparison helper (ASCII case folding, as git compares keys). */

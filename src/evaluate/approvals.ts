@@ -1,6 +1,6 @@
 import { isAiReviewBot, toolForLogin } from '../detect/catalogue.js';
 import { loginFromNoreply, parseIdentity } from '../detect/identity.js';
-import { parseTrailers } from '../detect/trailers.js';
+import { commitTrailers } from '../detect/trailers.js';
 import type { ApprovalSettings, Reviewers } from '../policy/types.js';
 import type { Actor, PullRequestFacts, ReviewFact } from './facts.js';
 import type { DiscountedReview } from './verdict.js';
@@ -73,7 +73,7 @@ export function contributorLogins(facts: Pick<PullRequestFacts, 'commits'>): Set
     }
     if (c.committer.login) logins.add(c.committer.login.toLowerCase());
     addEmail(c.committer.email);
-    for (const t of parseTrailers(c.message)) {
+    for (const t of commitTrailers(c.message)) {
       if (t.key.toLowerCase() === 'co-authored-by') addEmail(parseIdentity(t.value).email);
     }
   }

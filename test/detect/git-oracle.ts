@@ -1,6 +1,7 @@
 /**
- * Test helper: ask the real `git interpret-trailers --parse` what the trailers of a message
- * are, so the parser can be checked against git itself.
+ * Test helper: ask the real `git interpret-trailers --parse` (and `--parse --no-divider`, how
+ * git reads a commit's own trailers) what the trailers of a message are, so the parser can be
+ * checked against git itself.
  *
  * Git runs outside any repository, with no system config and an empty HOME, so no
  * `trailer.*` or `core.commentChar` setting can change its answer.
@@ -45,11 +46,13 @@ export function gitVersion(): string | undefined {
 }
 
 /**
- * The lines git prints for `git interpret-trailers --parse` on `message`: one
- * `key: value` string per trailer, in order. Throws when git fails or takes too long.
+ * The lines git prints for `git interpret-trailers --parse` on `message` (with `--no-divider`
+ * when asked): one `key: value` string per trailer, in order. Throws when git fails or takes
+ * too long.
  */
-export function gitParseTrailers(message: string): string[] {
-  const result = spawnSync('git', ['interpret-trailers', '--parse'], {
+export function gitParseTrailers(message: string, opts: { noDivider?: boolean } = {}): string[] {
+  const args = ['interpret-trailers', '--parse', ...(opts.noDivider ? ['--no-divider'] : [])];
+  const result = spawnSync('git', args, {
     input: message,
     encoding: 'utf8',
     cwd: sandboxDir(),

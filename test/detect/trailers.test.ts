@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTrailers, trailerKeyEquals, type Trailer } from '../../src/detect/trailers.js';
+import {
+  commitTrailers,
+  parseTrailers,
+  trailerKeyEquals,
+  type Trailer,
+} from '../../src/detect/trailers.js';
 import { gitParseTrailers, gitVersion } from './git-oracle.js';
 
 const SCISSORS = '# ------------------------ >8 ------------------------';
@@ -13,9 +18,14 @@ function asGitLines(trailers: Trailer[]): string[] {
 interface Case {
   name: string;
   message: string;
-  /** Expected [key, value] pairs, in order. */
+  /** Expected [key, value] pairs, in order, as `git interpret-trailers --parse` reads them. */
   expected: Array<[string, string]>;
-  /** Set when git cannot be asked (see the case for why). */
+  /**
+   * Expected pairs as git reads a commit's own trailers (`--parse --no-divider`), when they
+   * differ from `expected` (only a `---` line can make them differ).
+   */
+  asCommit?: Array<[string, string]>;
+  /** Set when git cannot be asked for the `--parse` reading (see the case for why). */
   noGit?: string;
 }
 
@@ -229,16 +239,19 @@ const cases: Case[] = [
     name: 'the part from a "---" line on is not the message',
     message: 'Fix\n\nKey: v\n---\nOther: w\n',
     expected: [['Key', 'v']],
+    asCommit: [],
   },
   {
     name: '"---" followed by a space is a divider',
     message: 'Fix\n\nKey: v\n--- a/file\nOther: w\n',
     expected: [['Key', 'v']],
+    asCommit: [],
   },
   {
     name: '"---" followed by a tab or CR is a divider',
     message: 'Fix\n\nKey: v\n---\tx\nOther: w\n---\r\n',
     expected: [['Key', 'v']],
+    asCommit: [],
   },
   {
     name: '"----" is not a divider but a prose line of the block',
@@ -262,11 +275,20 @@ const cases: Case[] = [
     name: 'a divider right after the subject leaves no trailers',
     message: 'Fix\n---\n\nKey: v\n',
     expected: [],
+    asCommit: [['Key', 'v']],
+  },
+  {
+    name: 'a markdown rule in the body hides the trailer block from --parse, not from the commit',
+    message:
+      'Add retries\n\nSummary of the change.\n\n---\n\nCo-authored-by: Codex <noreply@openai.com>\n',
+    expected: [],
+    asCommit: [['Co-authored-by', 'Codex <noreply@openai.com>']],
   },
   {
     name: 'blank lines before the divider are ignored',
     message: 'Fix\n\nKey: v\n\n\n---\nstat\n',
     expected: [['Key', 'v']],
+    asCommit: [],
   },
   // Comments.
   {
@@ -369,6 +391,7 @@ const cases: Case[] = [
     name: 'a scissors line after the divider is ignored',
     message: `Fix\n\nKey: v\n---\nstat\n${SCISSORS}\ndiff\n`,
     expected: [['Key', 'v']],
+    asCommit: [],
     noGit: 'git 2.39 never returns on this input (its ignore-lines scan does not terminate)',
   },
 ];
@@ -387,8 +410,51 @@ describe('parseTrailers: named cases', () => {
       if (c.noGit === undefined) {
         expect(asGitLines(got)).toEqual(gitParseTrailers(c.message));
       }
+      // The same message read as git reads a commit's own trailers.
+      const asCommit = parseTrailers(c.message, { noDivider: true });
+      expect(asCommit.map((t) => [t.key, t.value])).toEqual(c.asCommit ?? c.expected);
+      expect(asGitLines(asCommit)).toEqual(gitParseTrailers(c.message, { noDivider: true }));
     });
   }
+});
+
+describe('commitTrailers: what either reading finds', () => {
+  it('finds a co-author below a markdown rule, as git log does for the commit', () => {
+    const message =
+      'Add refund retries\n\nRetries once.\n\n---\n\nCo-authored-by: Codex <noreply@openai.com>\n';
+    expect(gitParseTrailers(message)).toEqual([]);
+    expect(gitParseTrailers(message, { noDivider: true })).toEqual([
+      'Co-authored-by: Codex <noreply@openai.com>',
+    ]);
+    expect(commitTrailers(message)).toEqual([
+      {
+        key: 'Co-authored-by',
+        value: 'Codex <noreply@openai.com>',
+        raw: 'Co-authored-by: Codex <noreply@openai.com>',
+      },
+    ]);
+  });
+
+  it('finds a trailer block above a divider that the commit reading does not see', () => {
+    const message = 'Fix\n\nAssisted-by: Claude\n---\nnotes for the reviewer\n';
+    expect(gitParseTrailers(message, { noDivider: true })).toEqual([]);
+    expect(gitParseTrailers(message)).toEqual(['Assisted-by: Claude']);
+    expect(asGitLines(commitTrailers(message))).toEqual(['Assisted-by: Claude']);
+  });
+
+  it('gives the commit reading first, then what only the patch reading finds', () => {
+    const message = 'Fix\n\nA: 1\n---\nB: 2\n';
+    expect(gitParseTrailers(message)).toEqual(['A: 1']);
+    expect(gitParseTrailers(message, { noDivider: true })).toEqual([]);
+    const both = 'Fix\n\nA: 1\n--- \n\nB: 2\n';
+    expect(gitParseTrailers(both)).toEqual(['A: 1']);
+    expect(gitParseTrailers(both, { noDivider: true })).toEqual(['B: 2']);
+    expect(asGitLines(commitTrailers(both))).toEqual(['B: 2', 'A: 1']);
+  });
+
+  it('reports a trailer both readings find once', () => {
+    expect(asGitLines(commitTrailers('Fix\n\nKey: v\n'))).toEqual(['Key: v']);
+  });
 });
 
 describe('parseTrailers: raw source lines', () => {
@@ -614,12 +680,16 @@ const tailLines = fc
     { maxLength: 3 },
   )
   .map((groups) => groups.flat());
-const divider = fc
-  .tuple(
-    fc.constantFrom('---', '--- ', '---\t', '--- a/file', '---\r'),
-    fc.array(fc.oneof(trailerLine, proseLine, blankLine), { maxLength: 3 }),
-  )
-  .map(([d, rest]) => [d, ...rest]);
+const dividerLine = fc.constantFrom('---', '--- ', '---\t', '--- a/file', '---\r');
+const divider = fc.oneof(
+  fc
+    .tuple(dividerLine, fc.array(fc.oneof(trailerLine, proseLine, blankLine), { maxLength: 3 }))
+    .map(([d, rest]) => [d, ...rest]),
+  // A markdown rule in a commit body with the trailer block below it: the readings differ.
+  fc
+    .tuple(dividerLine, fc.option(paragraph, { freq: 2 }), gap, trailerParagraph)
+    .map(([d, p, g, t]) => [d, ...(p === null ? [] : ['', ...p]), ...g, ...t]),
+);
 
 const message = fc
   .record({
@@ -676,21 +746,32 @@ function hangsGit(msg: string): boolean {
 }
 
 describe('parseTrailers: agrees with git on generated messages', () => {
-  it('prints what git prints', { timeout: 120_000 }, () => {
+  it('prints what git prints, with and without the divider', { timeout: 180_000 }, () => {
     let withTrailers = 0;
     let runs = 0;
+    let readingsDiffer = 0;
     fc.assert(
       fc.property(message, (msg) => {
-        fc.pre(!hangsGit(msg));
+        const asCommit = gitParseTrailers(msg, { noDivider: true });
+        expect(asGitLines(parseTrailers(msg, { noDivider: true }))).toEqual(asCommit);
+        // git 2.39 cannot be asked the `--parse` reading of these (see hangsGit).
+        if (hangsGit(msg)) return;
         runs++;
         const expected = gitParseTrailers(msg);
         if (expected.length > 0) withTrailers++;
         expect(asGitLines(parseTrailers(msg))).toEqual(expected);
+        if (asCommit.join('\n') !== expected.join('\n')) readingsDiffer++;
+        // Every trailer either reading finds, and nothing else.
+        expect(new Set(asGitLines(commitTrailers(msg)))).toEqual(
+          new Set([...asCommit, ...expected]),
+        );
       }),
       // A fixed seed keeps CI repeatable; FC_SEED=<n> explores other inputs locally.
       { numRuns: 500, seed: Number(process.env.FC_SEED ?? 20261126) },
     );
-    // The grammar must keep producing messages that do have trailers.
+    // The grammar must keep producing messages that do have trailers, and messages on which
+    // the two readings disagree.
     expect(withTrailers).toBeGreaterThan(runs / 5);
+    expect(readingsDiffer).toBeGreaterThan(runs / 20);
   });
 });

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { detectAi, type DetectionFacts } from '../../src/detect/detect.js';
+import type { Evidence } from '../../src/detect/evidence.js';
+import type { CommitFact, GitIdentity } from '../../src/evaluate/facts.js';
+import type { DetectionSettings } from '../../src/policy/types.js';
+
+const SHA = 'c0ffee0000000000000000000000000000000001';
+
+/** The documented detection defaults, with changes. */
+function settings(over: Partial<DetectionSettings> = {}): DetectionSettings {
+  return {
+    builtin: true,
+    trailers: [],
+    co_authors: [],
+    labels: [],
+    authors: [],
+    ignore_authors: [
+      'dependabot[bot]',
+      'renovate[bot]',
+      'github-actions[bot]',
+      'pre-commit-ci[bot]',
+    ],
+    body_markers: [],
+    ...over,
+  };
+}
+
+const DEV: GitIdentity = { name: 'Dana Dev', email: 'dana@example.com', login: 'dana-dev' };
+
+function commit(message: string, coAuthors: GitIdentity[] = []): CommitFact {
+  return { sha: SHA, message, authors: [DEV, ...coAuthors], committer: DEV };
+}
+
+function pr(over: Partial<DetectionFacts> = {}): DetectionFacts {
+  return {
+    commits: [],
+    labels: [],
+    author: { login: 'dana-dev', type: 'User' },
+    body: '',
+    headRef: 'fix-refunds',
+    ...over,
+  };
+}
+
+function detectCommit(message: string, coAuthors: GitIdentity[] = []): Evidence[] {
+  return detectAi(settings(), pr({ commits: [commit(message, coAuthors)] }));
+}
+
+describe('trailers hidden below a markdown rule (bypass 1)', () => {
+  it('finds a co-author in the last paragraph below a `---` line', () => {
+    const message =
+      'Retry failed refunds\n\nRefunds that time out are retried once.\n\n---\n\n' +
+      'Co-authored-by: Codex <noreply@openai.com>\n';
+    expect(detectCommit(message)).toEqual([
+      {
+        source: 'trailer',
+        kind: 'co-author',
+        commit: SHA,
+        detail: 'Co-authored-by: Codex <noreply@openai.com>',
+        tool: 'OpenAI Codex',
+        reason: 'built-in catalogue: OpenAI Codex',
+      },
+    ]);
+  });
+
+  it('finds an AI trailer key below a `---` line', () => {
+    const message = 'Fix\n\nSome notes.\n---\n\nAssisted-by: Claude:claude-opus-4\n';
+    expect(detectCommit(message).map((e) => [e.kind, e.detail])).toEqual([
+      ['trailer', 'Assisted-by: Claude:claude-opus-4'],
+    ]);
+  });
+
+  it('still finds a trailer block above a `---` line (the patch reading)', () => {
+    const message = 'Fix\n\nCo-authored-by: Codex <noreply@openai.com>\n---\nreviewer notes\n';
+    expect(detectCommit(message).map((e) => e.detail)).toEqual([
+      'Co-authored-by: Codex <noreply@openai.com>',
+    ]);
+  });
+});
+
+describe('co-authors GitHub attributes to a commit', () => {
+  const codex: GitIdentity = { name: 'Codex', email: 'noreply@openai.com', login: null };
+
+  it('are evidence, with the commit, when they are an AI tool', () => {
+    expect(detectCommit('Retry failed refunds\n', [codex])).toEqual([
+      {
+        source: 'author',
+        kind: 'co-author',
+        commit: SHA,
+        detail: 'co-author: Codex <noreply@openai.com>',
+        tool: 'OpenAI Codex',
+        reason: 'built-in catalogue: OpenAI Codex',
+      },
+    ]);
+  });
+
+  it('are matched by linked bot login and by the policy globs', () => {
+    const jules: GitIdentity = {
+      name: 'google-labs-jules[bot]',
+      email: '161369871+google-labs-jules[bot]@users.noreply.github.com',
+      login: 'google-labs-jules[bot]',
+    };
+    const agent: GitIdentity = { name: 'Agent', email: 'agent@corp.example', login: null };
+    const got = detectAi(
+      settings({ co_authors: ['*@corp.example'] }),
+      pr({ commits: [commit('Fix\n', [jules, agent])] }),
+    );
+    expect(got.map((e) => [e.kind, e.detail, e.reason])).toEqual([
+      [
+        'co-author',
+        'co-author: google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com> (@google-labs-jules[bot])',
+        'built-in catalogue: Google Jules',
+      ],
+      [
+        'co-author',
+        'co-author: Agent <agent@corp.example>',
+        'detection.co_authors: *@corp.example',
+      ],
+    ]);
+  });
+
+  it('are not repeated when the trailer already named the same tool', () => {
+    const got = detectCommit('Fix\n\nCo-authored-by: Codex <noreply@openai.com>\n', [codex]);
+    expect(got.map((e) => [e.source, e.detail])).toEqual([
+      ['trailer', 'Co-authored-by: Codex <noreply@openai.com>'],
+    ]);
+  });
+
+  it('are not evidence when they are people', () => {
+    const person: GitIdentity = { name: 'Sam', email: 'sam@openai.com', login: 'sam' };
+    expect(detectCommit('Fix\n', [person])).toEqual([]);
+  });
+
+  it('respect ignore_authors', () => {
+    const bot: GitIdentity = {
+      name: 'claude[bot]',
+      email: '209825114+claude[bot]@users.noreply.github.com',
+      login: 'claude[bot]',
+    };
+    const facts = pr({ commits: [commit('Fix\n', [bot])] });
+    expect(detectAi(settings(), facts).map((e) => e.kind)).toEqual(['co-author']);
+    expect(detectAi(settings({ ignore_authors: ['claude[bot]'] }), facts)).toEqual([]);
+  });
+});
