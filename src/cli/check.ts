@@ -136,6 +136,7 @@ export function checkJson(c: LocalCheck): Record<string, unknown> {
   const v = c.verdict;
   return {
     outcome: v.outcome,
+    enforcement: v.enforcement ?? null,
     aiAssisted: v.aiAssisted,
     evidence: v.evidence,
     changedFiles: c.facts.files.map((f) => f.path),

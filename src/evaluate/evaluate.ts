@@ -85,7 +85,16 @@ export function evaluate(
   else if (override?.allowed) outcome = 'overridden';
   else outcome = 'approval_required';
 
-  return { outcome, aiAssisted, evidence, changedFiles, requirements, override, errors };
+  return {
+    outcome,
+    aiAssisted,
+    evidence,
+    changedFiles,
+    requirements,
+    override,
+    errors,
+    enforcement: policy.enforcement,
+  };
 }
 
 function requirementsFor(

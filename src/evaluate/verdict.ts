@@ -1,5 +1,5 @@
 import type { Evidence } from '../detect/evidence.js';
-import type { Reviewers } from '../policy/types.js';
+import type { Enforcement, Reviewers } from '../policy/types.js';
 
 export type Outcome = 'pass' | 'approval_required' | 'overridden' | 'error';
 
@@ -49,4 +49,9 @@ export interface Verdict {
   errors: string[];
   /** False when the PR could not be judged at all: the verdict then only carries errors. */
   judged?: boolean;
+  /**
+   * The mode of the policy that judged: under `evaluate` the check reports the outcome without
+   * holding the PR. Absent when no policy judged (the verdict is then an error).
+   */
+  enforcement?: Enforcement;
 }

@@ -20,6 +20,7 @@ export function logAuditEvent(
       headSha,
       ...(target.mergeGroupSha ? { mergeGroupSha: target.mergeGroupSha } : {}),
       outcome: verdict.outcome,
+      enforcement: verdict.enforcement ?? null,
       aiAssisted: verdict.aiAssisted,
       evidence: verdict.evidence.slice(0, 50).map((e) => ({
         source: e.source,

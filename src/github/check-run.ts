@@ -20,7 +20,7 @@ export interface ExistingCheckRun {
   annotationsCount?: number;
 }
 
-export type Conclusion = 'success' | 'action_required' | 'failure';
+export type Conclusion = 'success' | 'action_required' | 'neutral' | 'failure';
 
 export interface Annotation {
   path: string;

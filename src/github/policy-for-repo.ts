@@ -43,7 +43,7 @@ function policyForNone(): Policy {
     const p = defaultPolicy();
     noPolicy = deepFreeze({
       ...p,
-      actions: { label: null, request_reviews: false, comment: false },
+      actions: { label: null, request_reviews: false, comment: false, while_evaluating: false },
     });
   }
   return noPolicy;

@@ -40,6 +40,7 @@ export async function writeExtras(
         at: new Date().toISOString(),
         headSha: facts.headSha,
         outcome: verdict.outcome,
+        ...(verdict.enforcement ? { enforcement: verdict.enforcement } : {}),
         approvedBy: [...new Set(verdict.requirements.flatMap((r) => r.approvedBy))],
         ...(verdict.override?.allowed
           ? { override: { label: verdict.override.label, appliedBy: verdict.override.appliedBy } }
@@ -50,6 +51,8 @@ export async function writeExtras(
     }
   }
 
+  // Report-only mode asks nobody for anything unless the policy says so.
+  if (policy.enforcement === 'evaluate' && !policy.actions.while_evaluating) return;
   // Labels and review requests help people; a failure here never changes the verdict.
   const label = policy.actions.label;
   if (

@@ -217,7 +217,7 @@ function expectation(spec: FieldSpec): string {
     case 'array':
       return 'a list';
     case 'string':
-      return 'text';
+      return spec.enum ? spec.enum.map((w) => `\`${w}\``).join(' or ') : 'text';
     case 'boolean':
       return '`true` or `false`';
     case 'integer':
@@ -236,6 +236,7 @@ function typeFix(spec: FieldSpec, node: TNode): string {
         ? `write a list, such as \`[${String(node.value)}]\`, or one \`- item\` per line`
         : 'write a list, such as `[a, b]`, or one `- item` per line';
     case 'string':
+      if (spec.enum) return `write ${spec.enum.map((w) => `\`${w}\``).join(' or ')}`;
       return node.kind === 'scalar' && node.value !== null
         ? `quote it: \`'${String(node.value)}'\``
         : 'write a single piece of text';
@@ -547,7 +548,7 @@ function walkString(node: TNode, spec: StringSpec, path: string, ctx: Context): 
     return raw;
   }
 
-  if (raw.length > spec.maxLength) {
+  if (spec.format !== 'enum' && raw.length > spec.maxLength) {
     return report(
       `${what} is ${raw.length} characters long; the limit is ${spec.maxLength}`,
       spec.format === 'label' ? 'use a shorter label: GitHub allows 50 characters' : 'shorten it',
@@ -591,6 +592,10 @@ function walkString(node: TNode, spec: StringSpec, path: string, ctx: Context): 
             `${what} is not a trailer key`,
             'write a key of letters, digits and hyphens, such as `Assisted-by`',
           );
+    case 'enum':
+      return matches
+        ? raw
+        : report(`${what} is not ${expectation(spec)}`, `${typeFix(spec, node)}, in lower case`);
     case 'label':
     case 'name':
     case 'text':

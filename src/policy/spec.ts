@@ -15,10 +15,20 @@ import { MAX_APPROVALS, MAX_GLOB_LENGTH, MAX_LABEL_LENGTH, MAX_NAME_LENGTH } fro
  * - `trailer`: a commit trailer key such as `Assisted-by`;
  * - `label`: a GitHub label name;
  * - `name`: a one-line rule name;
- * - `text`: a one-line piece of text.
+ * - `text`: a one-line piece of text;
+ * - `enum`: one of the words in `enum`.
  */
 export type StringFormat =
-  'team' | 'user' | 'actor' | 'path-glob' | 'identity-glob' | 'trailer' | 'label' | 'name' | 'text';
+  | 'team'
+  | 'user'
+  | 'actor'
+  | 'path-glob'
+  | 'identity-glob'
+  | 'trailer'
+  | 'label'
+  | 'name'
+  | 'text'
+  | 'enum';
 
 interface Common {
   /** `null` is accepted and kept. */
@@ -51,6 +61,8 @@ export interface StringSpec extends Common {
   maxLength: number;
   /** A JavaScript and JSON Schema compatible regular expression the raw text must match. */
   pattern: string;
+  /** For `enum`: the words allowed, also written as the schema's `enum`. */
+  enum?: readonly string[];
 }
 
 export interface IntegerSpec extends Common {
@@ -99,6 +111,19 @@ const list = (items: FieldSpec, extra: Partial<ArraySpec> = {}): ArraySpec => ({
   ...extra,
 });
 
+/** One of a few words: the pattern and the schema's `enum` both say which. */
+const oneOf = (words: readonly string[], dflt: string): StringSpec => ({
+  type: 'string',
+  format: 'enum',
+  maxLength: Math.max(...words.map((w) => w.length)),
+  pattern: `^(?:${words.join('|')})$`,
+  enum: words,
+  default: dflt,
+});
+
+/** `enforce` holds pull requests; `evaluate` reports what it would hold and holds nothing. */
+export const ENFORCEMENT_MODES = ['evaluate', 'enforce'] as const;
+
 const team = str('team', 140, PATTERNS.team);
 const user = str('user', 40, PATTERNS.user);
 const actor = str('actor', 45, PATTERNS.actor);
@@ -124,6 +149,7 @@ export const POLICY_SPEC: ObjectSpec = {
   properties: {
     version: { type: 'integer', minimum: 1, maximum: 1 },
     _extends: str('text', 200, PATTERNS.line),
+    enforcement: oneOf(ENFORCEMENT_MODES, 'enforce'),
     detection: {
       type: 'object',
       properties: {
@@ -185,6 +211,7 @@ export const POLICY_SPEC: ObjectSpec = {
         label: { ...label, nullable: true, default: 'ai-assisted' },
         request_reviews: { type: 'boolean', default: true },
         comment: { type: 'boolean', default: true },
+        while_evaluating: { type: 'boolean', default: false },
       },
     },
   },

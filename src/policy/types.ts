@@ -65,10 +65,19 @@ export interface ActionSettings {
   request_reviews: boolean;
   /** Keep an audit comment on AI-assisted PRs. */
   comment: boolean;
+  /** Under `enforcement: evaluate`, still add the label and request reviews. */
+  while_evaluating: boolean;
 }
+
+/**
+ * `enforce`: the check holds PRs that miss approvals. `evaluate` (report only): the app judges and
+ * writes as in `enforce`, but the check concludes `neutral`, saying what enforcement would do.
+ */
+export type Enforcement = 'evaluate' | 'enforce';
 
 export interface Policy {
   version: 1;
+  enforcement: Enforcement;
   detection: DetectionSettings;
   critical_paths: CriticalRule[];
   /** What an AI-assisted PR that touches no critical path needs. */

@@ -131,8 +131,17 @@ export function contextLine(verdict: Verdict, ctx: RenderContext): string {
     ...(verdict.judged === false
       ? ['not evaluated']
       : [plural(count(verdict.changedFiles), 'changed file'), ai]),
+    ...(ctx.noPolicy ? [] : modePart(verdict)),
   ];
   return parts.join(' · ');
+}
+
+/** Which mode decided: `enforce` holds the PR, `evaluate` only reports. */
+function modePart(verdict: Verdict): string[] {
+  if (verdict.enforcement === 'evaluate') {
+    return ['decided in report-only mode (`enforcement: evaluate`): nothing is held'];
+  }
+  return verdict.enforcement === 'enforce' ? ['decided in `enforce` mode'] : [];
 }
 
 function noPolicySection(verdict: Verdict, ctx: RenderContext): string {

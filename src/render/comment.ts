@@ -8,6 +8,7 @@
  * only be the ones written here. The history is a record for people, not an input to decisions.
  */
 import type { Outcome, Verdict } from '../evaluate/verdict.js';
+import type { Enforcement } from '../policy/types.js';
 import {
   fitToBudget,
   FULL_LIMITS,
@@ -38,6 +39,8 @@ export interface HistoryEntry {
   outcome: Outcome;
   approvedBy: string[];
   override?: { label: string; appliedBy: string | null };
+  /** The mode that decided; absent in entries written before modes existed (they enforced). */
+  enforcement?: Enforcement;
 }
 
 const OUTCOMES: readonly string[] = ['pass', 'approval_required', 'overridden', 'error'];
@@ -77,6 +80,10 @@ function validEntry(x: unknown): HistoryEntry | null {
       return null;
     }
     entry.override = { label: o.label, appliedBy: o.appliedBy };
+  }
+  if (e.enforcement !== undefined) {
+    if (e.enforcement !== 'evaluate' && e.enforcement !== 'enforce') return null;
+    entry.enforcement = e.enforcement;
   }
   return entry;
 }
@@ -122,6 +129,7 @@ function sameLogin(a: string | null | undefined, b: string | null | undefined): 
 
 function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
   if (a.outcome !== b.outcome) return false;
+  if ((a.enforcement ?? 'enforce') !== (b.enforcement ?? 'enforce')) return false;
   if (String(a.headSha).toLowerCase() !== String(b.headSha).toLowerCase()) return false;
   const left = new Set((a.approvedBy ?? []).map((l) => l.toLowerCase()));
   const right = new Set((b.approvedBy ?? []).map((l) => l.toLowerCase()));
@@ -167,7 +175,9 @@ function historySection(entries: HistoryEntry[], ctx: RenderContext, limits: Lim
     return [
       formatTime(e.at),
       e.headSha ? codeSpan(e.headSha.slice(0, 7)) : '—',
-      OUTCOME_LABELS[e.outcome],
+      e.enforcement === 'evaluate' && e.outcome !== 'error'
+        ? `${OUTCOME_LABELS[e.outcome]} (report only)`
+        : OUTCOME_LABELS[e.outcome],
       joinNames(
         uniqueLogins(e.approvedBy).map((l) => style.user(l)),
         limits.people,

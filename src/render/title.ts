@@ -37,9 +37,21 @@ export function consistencyProblem(verdict: Verdict): string | null {
   return null;
 }
 
-/** pass and overridden → success; approval_required → action_required; anything else → failure. */
-export function checkConclusion(verdict: Verdict): 'success' | 'action_required' | 'failure' {
+/** True when the verdict only reports (`enforcement: evaluate`) and holds nothing. */
+export function reportOnly(verdict: Verdict): boolean {
+  return verdict.enforcement === 'evaluate';
+}
+
+/**
+ * pass and overridden → success; approval_required → action_required; anything else → failure.
+ * Under `enforcement: evaluate` a verdict reached is `neutral` whatever it is; an error is still
+ * `failure`.
+ */
+export function checkConclusion(
+  verdict: Verdict,
+): 'success' | 'action_required' | 'neutral' | 'failure' {
   if (consistencyProblem(verdict) !== null) return 'failure';
+  if (reportOnly(verdict) && verdict.outcome !== 'error') return 'neutral';
   switch (verdict.outcome) {
     case 'pass':
     case 'overridden':
@@ -104,6 +116,24 @@ function titleText(verdict: Verdict, ctx: Partial<RenderContext>, style: Style):
   if (problem !== null || verdict.outcome === 'error') {
     return `Could not evaluate: ${plainText(firstError(verdict, ctx), 300)}`;
   }
+  const text = enforcedText(verdict, ctx, style);
+  return reportOnly(verdict) ? wouldText(verdict.outcome, text) : text;
+}
+
+/** The title under `enforcement: evaluate`: what enforcement would have done. */
+function wouldText(outcome: Verdict['outcome'], enforced: string): string {
+  if (outcome === 'approval_required') {
+    if (enforced.startsWith('Needs ')) return `Would need ${enforced.slice('Needs '.length)}`;
+    if (enforced.startsWith('Blocked: ')) return `Would be blocked: ${enforced.slice(9)}`;
+    return 'Would require approval';
+  }
+  if (outcome === 'overridden') return `Would pass: ${lowerFirst(enforced)}`;
+  return `Would pass: ${enforced}`;
+}
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+function enforcedText(verdict: Verdict, ctx: Partial<RenderContext>, style: Style): string {
   switch (verdict.outcome) {
     case 'pass': {
       const approvers = uniqueLogins(verdict.requirements.flatMap((r) => r.approvedBy ?? []));

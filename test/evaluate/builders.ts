@@ -22,6 +22,7 @@ export function bot(login: string): Actor {
 export function policy(over: Partial<Policy> = {}): Policy {
   return {
     version: 1,
+    enforcement: 'enforce',
     detection: {
       builtin: true,
       trailers: [],
@@ -37,7 +38,12 @@ export function policy(over: Partial<Policy> = {}): Policy {
     approval: { latest_push_only: true, changes_requested_blocks: true, allow_contributors: false },
     override: null,
     policy_file: { approvals: 1, reviewers: { teams: [], users: [] } },
-    actions: { label: 'ai-assisted', request_reviews: true, comment: true },
+    actions: {
+      label: 'ai-assisted',
+      request_reviews: true,
+      comment: true,
+      while_evaluating: false,
+    },
     ...over,
   };
 }

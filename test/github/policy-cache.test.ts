@@ -457,7 +457,12 @@ critical_paths:
     expect(a.kind).toBe('none');
     if (a.kind !== 'none' || b.kind !== 'none') return;
     expect(b.policy).toBe(a.policy);
-    expect(a.policy.actions).toEqual({ label: null, request_reviews: false, comment: false });
+    expect(a.policy.actions).toEqual({
+      label: null,
+      request_reviews: false,
+      comment: false,
+      while_evaluating: false,
+    });
     expect(Object.isFrozen(a.policy.actions)).toBe(true);
     // The org's .github was asked each time (not cached: a 404 carries no ETag).
     expect(calls).toEqual([

@@ -15,6 +15,7 @@ describe('defaults', () => {
     const { policy } = policyOf('version: 1\n');
     expect(policy).toEqual({
       version: 1,
+      enforcement: 'enforce',
       detection: {
         builtin: true,
         trailers: [],
@@ -39,7 +40,12 @@ describe('defaults', () => {
       },
       override: null,
       policy_file: { approvals: 1, reviewers: { teams: [], users: [] } },
-      actions: { label: 'ai-assisted', request_reviews: true, comment: true },
+      actions: {
+        label: 'ai-assisted',
+        request_reviews: true,
+        comment: true,
+        while_evaluating: false,
+      },
     });
   });
 
@@ -57,7 +63,12 @@ describe('defaults', () => {
       changes_requested_blocks: true,
       allow_contributors: true,
     });
-    expect(policy.actions).toEqual({ label: 'ai-assisted', request_reviews: true, comment: false });
+    expect(policy.actions).toEqual({
+      label: 'ai-assisted',
+      request_reviews: true,
+      comment: false,
+      while_evaluating: false,
+    });
   });
 
   it('fills a rule: approvals 1, exclude empty, missing reviewer list empty', () => {

@@ -59,6 +59,7 @@ function compare(spec: FieldSpec, node: Schema, path: string): void {
     case 'string':
       expect(s.maxLength, `${path}: maxLength`).toBe(spec.maxLength);
       expect(s.pattern, `${path}: pattern`).toBe(spec.pattern);
+      expect(s.enum, `${path}: enum`).toEqual(spec.enum);
       break;
     case 'integer':
       if (spec.minimum === spec.maximum) {
@@ -100,6 +101,8 @@ describe('policies/ai-governance.schema.json', () => {
     'version: 1\nai_default: { approvals: 0, reviewers: { teams: [] } }\n',
     'version: 1\npolicy_file: { approvals: 20, reviewers: { users: ["@alice"] } }\n',
     'version: 1\nai_default: { reviewers: { teams: ["@acme/Platform"] } }\n',
+    'version: 1\nenforcement: evaluate\n',
+    'version: 1\nenforcement: enforce\nactions: { while_evaluating: true }\n',
   ];
   const rejected = [
     '',
@@ -126,6 +129,10 @@ describe('policies/ai-governance.schema.json', () => {
     'version: 1\nai_default: { reviewers: { teams: ["a b"] } }\n',
     `version: 1\nactions: { label: ${'x'.repeat(51)} }\n`,
     'version: 1\napply_to_human_prs: null\n',
+    'version: 1\nenforcement: report\n',
+    'version: 1\nenforcement: Evaluate\n',
+    'version: 1\nenforcement: true\n',
+    'version: 1\nactions: { while_evaluating: "no" }\n',
   ];
 
   it.each(accepted)('schema and validator both accept %j', (text) => {
