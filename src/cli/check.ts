@@ -4,7 +4,7 @@ import { evaluate } from '../evaluate/evaluate.js';
 import type { PullRequestFacts } from '../evaluate/facts.js';
 import type { Verdict } from '../evaluate/verdict.js';
 import { parsePolicy, type PolicyResult } from '../policy/load.js';
-import { formatPolicyError, POLICY_PATH, type Policy } from '../policy/types.js';
+import { formatPolicyError, POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
 import {
   changedFiles,
   commitsBetween,
@@ -23,6 +23,10 @@ export interface CheckOptions {
   head?: string;
   policyFile?: string;
   labels: string[];
+  /** Who applied the labels, offline; null (the default) when unknown, as GitHub may leave it. */
+  labelBy?: string | null;
+  /** Team members stated on the command line (slug to logins), for trying an override offline. */
+  teams?: Record<string, string[]>;
 }
 
 /** Where the policy that judged the branch came from. */
@@ -73,12 +77,35 @@ export function localPolicy(
   }
   const file = origin.kind === 'none' ? POLICY_PATH : origin.file;
   const result: PolicyResult = parsePolicy(text ?? 'version: 1\n', { file });
-  if (!result.ok) throw new PolicyInvalidError(result.errors.map(formatPolicyError));
+  if (!result.ok) throw new PolicyInvalidError(result.errors, origin);
   return { policy: result.policy, origin };
 }
 
-/** The policy is invalid: the CLI prints the `file:line:column` lines and exits 2. */
-export class PolicyInvalidError extends CheckUsageError {}
+/** The policy is invalid: the CLI prints the `file:line:column` lines (or JSON) and exits 2. */
+export class PolicyInvalidError extends CheckUsageError {
+  constructor(
+    readonly errors: PolicyError[],
+    readonly origin: PolicyOrigin,
+  ) {
+    super(errors.map(formatPolicyError));
+  }
+}
+
+/** The `--json` shape of an invalid policy: no verdict, the problems with their positions and fixes. */
+export function invalidPolicyJson(e: PolicyInvalidError): Record<string, unknown> {
+  return {
+    outcome: 'error',
+    aiAssisted: null,
+    errors: e.errors.map(({ file, line, column, message, fix }) => ({
+      file,
+      line,
+      column,
+      message,
+      fix,
+    })),
+    policy: e.origin,
+  };
+}
 
 /** Gathers the facts of a local branch from git and judges it, offline. */
 export function checkLocal(opts: CheckOptions): LocalCheck {
@@ -120,9 +147,14 @@ export function checkLocal(opts: CheckOptions): LocalCheck {
       commitsComplete: true,
       files,
       filesComplete: true,
-      labels: opts.labels.map((name) => ({ name, appliedBy: null })),
+      labels: opts.labels.map((name) => ({
+        name,
+        appliedBy: opts.labelBy ? { login: opts.labelBy, type: 'User' as const } : null,
+      })),
       reviews: [],
-      teams: {},
+      teams: Object.fromEntries(
+        Object.entries(opts.teams ?? {}).map(([slug, members]) => [slug.toLowerCase(), members]),
+      ),
     };
     return { verdict: evaluate(policy, facts), facts, base, head, origin };
   } catch (e) {
