@@ -11,6 +11,12 @@ import { limitRequestTime } from './github/request-timeout.js';
 import { retrySecondaryLimits, type SecondaryRetryOptions } from './github/secondary-limit.js';
 import { evaluateMarked, isSettled } from './github/settled.js';
 import { writeFailingCheck } from './github/failing-check.js';
+import {
+  startRecovery,
+  type Recovery,
+  type RecoverySettings,
+  type RoundReport,
+} from './github/recovery.js';
 
 export interface AppOptions {
   /** Serialises evaluations of one PR; defaults to an in-process lock. */
@@ -30,6 +36,14 @@ export interface AppOptions {
   secondaryRetry?: SecondaryRetryOptions;
   /** After this long an evaluation shows an in-progress run (ms). Default 2 s; negative: never. */
   inProgressAfterMs?: number;
+  /**
+   * Redelivery of failed webhook deliveries after start-up and on a schedule (see
+   * github/recovery.ts); off when not given. `onStart` receives the runner.
+   */
+  recovery?: RecoverySettings & {
+    onStart?: (recovery: Recovery) => void;
+    onRound?: (report: RoundReport) => void;
+  };
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -324,6 +338,25 @@ export function aiGovernance(options: AppOptions = {}) {
         expectedHeadSha: parsed.headSha,
         trigger: 'merge_group.checks_requested',
       });
+    }
+
+    if (options.recovery) {
+      const { onStart, onRound, ...settings } = options.recovery;
+      const recovery = startRecovery(
+        {
+          appClient: async () => {
+            const gh = await app.auth();
+            limitRequestTime(gh, requestTimeoutMs);
+            retrySecondaryLimits(gh, options.secondaryRetry);
+            return gh as unknown as GitHubClient;
+          },
+          lock,
+          log: app.log,
+          ...(onRound ? { onRound } : {}),
+        },
+        settings,
+      );
+      onStart?.(recovery);
     }
   };
 }
