@@ -1,5 +1,6 @@
 /**
- * The part of GitHub's GraphQL schema the app reads, resolved from the fake's state. Lists are
+ * The fake's data for GitHub's GraphQL schema: the objects and fields the app reads, resolved
+ * from the fake's state (graphql.ts checks every answer against GitHub's real types). Lists are
  * connections with GitHub's rules: `first` or `last` between 1 and 100, opaque cursors, and the
  * caps GitHub applies to pull requests (250 commits; 3,000 files, whose `totalCount` is capped
  * too, while `changedFiles` keeps the real count).
@@ -28,38 +29,6 @@ export const PR_FILES_LIMIT = 3000;
  * the figure; the fake uses 512 KiB.
  */
 export const BLOB_TEXT_LIMIT = 512 * 1024;
-
-export const ABSTRACT_TYPES: Record<string, readonly string[]> = {
-  Actor: ['User', 'Bot', 'Organization', 'Mannequin', 'EnterpriseUserAccount'],
-  RequestedReviewer: ['User', 'Team', 'Bot', 'Mannequin'],
-  GitObject: ['Commit', 'Blob', 'Tree', 'Tag'],
-  RepositoryOwner: ['User', 'Organization'],
-  PullRequestTimelineItems: [
-    'LabeledEvent',
-    'UnlabeledEvent',
-    'ReviewRequestedEvent',
-    'ReviewRequestRemovedEvent',
-    'PullRequestReview',
-    'IssueComment',
-  ],
-  Node: [
-    'User',
-    'Bot',
-    'Organization',
-    'Team',
-    'Repository',
-    'PullRequest',
-    'Commit',
-    'Blob',
-    'Tree',
-    'PullRequestReview',
-    'IssueComment',
-    'LabeledEvent',
-    'UnlabeledEvent',
-    'ReviewRequestedEvent',
-    'Label',
-  ],
-};
 
 // ---------------------------------------------------------------------------------------------
 // Connections

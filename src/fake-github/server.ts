@@ -10,8 +10,8 @@ import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDeliveries } from './deliveries.js';
-import { execute, parseDocument, type DocumentNode } from './graphql.js';
-import { ABSTRACT_TYPES, PR_COMMITS_LIMIT, PR_FILES_LIMIT, queryRoot } from './schema.js';
+import { answer } from './graphql.js';
+import { PR_COMMITS_LIMIT, PR_FILES_LIMIT, queryRoot } from './schema.js';
 import {
   appJson,
   blobSha,
@@ -195,7 +195,6 @@ export async function startFakeGitHub(
   const stats = new RequestStats();
   const tokens = new Map<string, string>(Object.entries(options.tokens ?? {}));
   const faults: (FaultRule & { left: number })[] = [];
-  const documents = new Map<string, DocumentNode>();
   const hosts: Hosts = { api: '', web: '' };
   let requestCounter = 0;
   const used = { core: 0, graphql: 0 };
@@ -703,32 +702,12 @@ export async function startFakeGitHub(
     }
     const name = /^\s*(?:query|mutation|subscription)\s+(\w+)/m.exec(body.query)?.[1] ?? null;
     ctx.operation = typeof body.operationName === 'string' ? body.operationName : name;
-    let doc = documents.get(body.query);
-    if (!doc) {
-      try {
-        doc = parseDocument(body.query);
-      } catch (err) {
-        return { status: 200, body: { errors: [{ message: (err as Error).message }] } };
-      }
-      if (documents.size > 500) documents.clear();
-      documents.set(body.query, doc);
-    }
-    if (doc.operations.some((o) => o.operation !== 'query')) {
-      return {
-        status: 200,
-        body: { errors: [{ message: 'The fake GitHub answers queries only.' }] },
-      };
-    }
-    const result = execute({
-      document: doc,
+    const out = answer({
+      query: body.query,
       operationName: typeof body.operationName === 'string' ? body.operationName : null,
       variables: (body.variables as Record<string, unknown> | undefined) ?? {},
       root: queryRoot(state, { viewer: ctx.actor }),
-      abstractTypes: ABSTRACT_TYPES,
     });
-    const out: Record<string, unknown> = {};
-    if (result.data !== undefined) out.data = result.data;
-    if (result.errors) out.errors = result.errors;
     return { status: 200, body: out };
   });
 

@@ -1,100 +1,156 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FieldError,
-  execute,
-  parseDocument,
-  type GqlObject,
-} from '../../src/fake-github/graphql.js';
-import { connection, encodeCursor } from '../../src/fake-github/schema.js';
+import { answer, type GqlObject } from '../../src/fake-github/graphql.js';
+import { encodeCursor, queryRoot } from '../../src/fake-github/schema.js';
+import { FakeGitHubState } from '../../src/fake-github/state.js';
 
-const root: GqlObject = {
-  __typename: 'Query',
-  hello: (a: Record<string, unknown>) => `hello ${String(a.name ?? 'world')}`,
-  thing: () => ({ __typename: 'Cat', name: 'Tom', lives: 9 }),
-  things: () => [
-    { __typename: 'Cat', name: 'Tom', lives: 9 },
-    { __typename: 'Dog', name: 'Rex', good: true },
-  ],
-  broken: () => {
-    throw new FieldError('NOT_FOUND', 'nothing here');
-  },
-  list: (a: Record<string, unknown>) =>
-    connection('IntConnection', 'list', [1, 2, 3, 4, 5], a, (n) => ({ __typename: 'Int', n })),
-};
-const abstractTypes = { Animal: ['Cat', 'Dog'] };
+/** The fake's GraphQL: GitHub's schema, executed against the fake's state. */
+
+function world(): FakeGitHubState {
+  const s = new FakeGitHubState();
+  s.addOrg('acme');
+  for (const slug of ['a-team', 'b-team', 'c-team', 'd-team', 'e-team']) s.addTeam('acme', slug);
+  s.addTeam('acme', 'seniors', ['sam']);
+  s.addUser('dana');
+  s.addRepo({ owner: 'acme', name: 'api', files: { 'src/a.ts': 'a' } });
+  const pr = s.openPullRequest('acme/api', {
+    author: 'dana',
+    title: 'Change',
+    commits: [{ message: 'One' }],
+    files: ['src/b.ts'],
+  });
+  s.requestReviews('acme/api', pr.number, { users: ['sam'], teams: ['seniors'] }, 'dana');
+  return s;
+}
+
+const state = world();
 const run = (query: string, variables: Record<string, unknown> = {}, operationName?: string) =>
-  execute({ document: parseDocument(query), variables, root, abstractTypes, operationName });
+  answer({ query, variables, operationName, root: queryRoot(state, { viewer: 'dana' }) });
+const firstError = (query: string, variables: Record<string, unknown> = {}) => {
+  const r = run(query, variables);
+  expect(r.data).toBeUndefined(); // rejected as a whole: nothing ran
+  return r.errors![0]!.message;
+};
 
-describe('the fake GitHub GraphQL engine', () => {
+describe("the fake GitHub's GraphQL", () => {
   it('resolves aliases, arguments, variables, escapes and __typename', () => {
     const r = run(
-      'query Q($n: String!) { a: hello(name: $n) b: hello(name: "x\\"y\\u0041") hello __typename }',
-      {
-        n: 'you',
-      },
+      `query Q($o: String!) {
+        a: repository(owner: $o, name: "api") { name }
+        b: repository(owner: "acme", name: "api") { object(expression: "HEAD:src/\\u0061.ts") { ... on Blob { text } } }
+        __typename
+      }`,
+      { o: 'acme' },
     );
     expect(r).toEqual({
-      operation: expect.objectContaining({ name: 'Q' }),
-      data: { a: 'hello you', b: 'hello x"yA', hello: 'hello world', __typename: 'Query' },
+      data: { a: { name: 'api' }, b: { object: { text: 'a' } }, __typename: 'Query' },
     });
   });
 
-  it('applies named and inline fragments by type, including abstract types', () => {
+  it('applies named and inline fragments by type, on interfaces and unions', () => {
     const r = run(`
       # a comment
-      query { things { __typename ...Named ... on Cat { lives } ... on Animal { n2: name } } }
-      fragment Named on Dog { name good }
+      query {
+        repository(owner: "acme", name: "api") {
+          owner { __typename ...Org ... on User { login } ... on RepositoryOwner { l2: login } }
+          pullRequest(number: 1) {
+            reviewRequests(first: 10) {
+              nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug } } }
+            }
+          }
+        }
+      }
+      fragment Org on Organization { login }
     `);
+    expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({
-      things: [
-        { __typename: 'Cat', lives: 9, n2: 'Tom' },
-        { __typename: 'Dog', name: 'Rex', good: true, n2: 'Rex' },
-      ],
+      repository: {
+        owner: { __typename: 'Organization', login: 'acme', l2: 'acme' },
+        pullRequest: {
+          reviewRequests: {
+            nodes: [
+              { requestedReviewer: { __typename: 'User', login: 'sam' } },
+              { requestedReviewer: { __typename: 'Team', slug: 'seniors' } },
+            ],
+          },
+        },
+      },
     });
   });
 
-  it('nulls a failing field and reports it with its path', () => {
-    const r = run('{ hello broken }');
-    expect(r.data).toEqual({ hello: 'hello world', broken: null });
+  it('nulls a failing field and reports it with its path and GitHub’s type', () => {
+    const r = run('{ viewer { login } repository(owner: "acme", name: "nope") { name } }');
+    expect(r.data).toEqual({ viewer: { login: 'dana' }, repository: null });
     expect(r.errors).toEqual([
       {
         type: 'NOT_FOUND',
-        path: ['broken'],
-        locations: [{ line: 1, column: 9 }],
-        message: 'nothing here',
+        path: ['repository'],
+        locations: [{ line: 1, column: 20 }],
+        message: "Could not resolve to a Repository with the name 'acme/nope'.",
       },
     ]);
   });
 
   it('rejects whole documents GitHub would not run', () => {
-    expect(run('{ nope }').errors![0]!.message).toBe("Field 'nope' doesn't exist on type 'Query'");
-    expect(run('{ thing }').errors![0]!.message).toMatch(/must have selections/);
-    expect(run('{ hello { x } }').errors![0]!.message).toMatch(/scalars/);
-    expect(run('query ($a: Int!) { hello }', {}).errors![0]!.message).toMatch(/\$a of type Int!/);
-    expect(run('query ($a: Int!) { hello }', { a: 'x' }).errors![0]!.message).toMatch(
-      /invalid value/,
+    const repo = 'repository(owner: "acme", name: "api")';
+    expect(firstError(`{ ${repo} { nope } }`)).toBe(
+      "Field 'nope' doesn't exist on type 'Repository'",
     );
-    expect(run('{ hello(name: $x) }').errors![0]!.message).toMatch(/\$x is used/);
-    expect(run('{ thing { ...Missing } }').errors![0]!.message).toMatch(
-      /Missing was used, but not defined/,
+    // A field of another type: GitHub's types decide, not what the fake's objects happen to hold.
+    expect(firstError(`{ ${repo} { pullRequest(number: 1) { path } } }`)).toBe(
+      "Field 'path' doesn't exist on type 'PullRequest'",
     );
-    expect(() => parseDocument('{ hello ')).toThrow(/Parse error on end of file/);
-    expect(run('query A { hello } query B { hello }').errors![0]!.message).toMatch(
-      /operation name/,
+    expect(firstError(`{ ${repo} { owner } }`)).toMatch(/must have a selection/);
+    expect(firstError(`{ ${repo} { name { x } } }`)).toMatch(/must not have a selection/);
+    expect(firstError(`{ ${repo} { pullRequest(numbr: 1) { title } } }`)).toMatch(
+      /Unknown argument "numbr"/,
     );
-    expect(run('query A { hello } query B { hello }', {}, 'B').data).toEqual({
-      hello: 'hello world',
+    expect(firstError('query ($a: Int!) { viewer { login } }')).toMatch(
+      /Variable "\$a" is never used/,
+    );
+    const needsOwner = 'query ($o: String!) { repository(owner: $o, name: "api") { name } }';
+    expect(firstError(needsOwner)).toBe('Variable $o of type String! was provided invalid value');
+    expect(firstError(needsOwner, { o: 5 })).toBe(
+      'Variable $o of type String! was provided invalid value',
+    );
+    const byOid = `query ($oid: GitObjectID!) { ${repo} { object(oid: $oid) { oid } } }`;
+    expect(firstError(byOid, { oid: 'not hex' })).toBe(
+      'Variable $oid of type GitObjectID! was provided invalid value',
+    );
+    expect(firstError(`{ ${repo} { object(expression: $x) { oid } } }`)).toMatch(
+      /Variable "\$x" is not defined/,
+    );
+    expect(firstError(`{ ${repo} { ...Missing } }`)).toMatch(/Unknown fragment "Missing"/);
+    expect(firstError('{ viewer { login }')).toMatch(/Syntax Error/);
+    expect(firstError('query A { viewer { login } } query B { viewer { login } }')).toMatch(
+      /operation name/i,
+    );
+    expect(run('query A { viewer { login } } query B { viewer { id } }', {}, 'A').data).toEqual({
+      viewer: { login: 'dana' },
     });
+    expect(
+      firstError('mutation { addStar(input: { starrableId: "x" }) { clientMutationId } }'),
+    ).toBe('The fake GitHub answers queries only.');
+  });
+
+  it('refuses to hide its own bugs: an answer GitHub’s types do not allow throws', () => {
+    const broken: GqlObject = { __typename: 'Query', viewer: () => ({ __typename: 'User' }) };
+    expect(() => answer({ query: '{ viewer { login } }', root: broken })).toThrow(
+      /Cannot return null for non-nullable field User.login/,
+    );
   });
 
   it('pages connections forward and backward with opaque cursors', () => {
-    const page = (args: string) =>
-      run(
-        `{ list(${args}) { totalCount nodes { n } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
-      ).data!.list as any;
+    const page = (args: string) => {
+      const r = run(
+        `{ organization(login: "acme") { teams(${args}) { totalCount nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return (r.data!.organization as { teams: any }).teams;
+    };
+    const slugs = (args: string) => page(args).nodes.map((n: { slug: string }) => n.slug);
     expect(page('first: 2')).toEqual({
-      totalCount: 5,
-      nodes: [{ n: 1 }, { n: 2 }],
+      totalCount: 6,
+      nodes: [{ slug: 'a-team' }, { slug: 'b-team' }],
       pageInfo: {
         hasNextPage: true,
         hasPreviousPage: false,
@@ -102,16 +158,16 @@ describe('the fake GitHub GraphQL engine', () => {
         endCursor: encodeCursor(2),
       },
     });
-    expect(page(`first: 2, after: "${encodeCursor(4)}"`).nodes).toEqual([{ n: 5 }]);
-    expect(page('last: 2').nodes).toEqual([{ n: 4 }, { n: 5 }]);
+    expect(slugs(`first: 2, after: "${encodeCursor(4)}"`)).toEqual(['e-team', 'seniors']);
+    expect(slugs('last: 2')).toEqual(['e-team', 'seniors']);
     const back = page(`last: 2, before: "${encodeCursor(4)}"`);
-    expect(back.nodes).toEqual([{ n: 2 }, { n: 3 }]);
+    expect(back.nodes).toEqual([{ slug: 'b-team' }, { slug: 'c-team' }]);
     expect(back.pageInfo).toMatchObject({
       hasPreviousPage: true,
       hasNextPage: true,
       startCursor: encodeCursor(2),
     });
-    expect(page(`first: 2, after: "${encodeCursor(5)}"`)).toMatchObject({
+    expect(page(`first: 2, after: "${encodeCursor(6)}"`)).toMatchObject({
       nodes: [],
       pageInfo: { endCursor: null, hasNextPage: false },
     });

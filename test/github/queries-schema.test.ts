@@ -13,7 +13,7 @@ import {
   teamMembersQuery,
   type PullRequestConnection,
 } from '../../src/github/queries.js';
-import { githubSchema } from './github-schema.js';
+import { githubSchema } from '../../src/fake-github/graphql.js';
 
 /**
  * Every GraphQL document the app sends, validated against GitHub's published schema: a misnamed
