@@ -14,8 +14,13 @@ import { parseIdentity } from './identity.js';
 import { commitTrailers } from './trailers.js';
 
 export interface DetectOptions {
-  /** The label the app itself adds to AI-assisted PRs; when a bot applied it, it is the app's own output, not evidence. */
+  /** The label the app itself adds to AI-assisted PRs (`actions.label`). */
   selfLabel?: string | null;
+  /**
+   * The app's own bot login (`<slug>[bot]`). The `selfLabel` applied by this account is the app's
+   * own output, not evidence; applied by anyone else, other bots included, it is evidence.
+   */
+  appLogin?: string | null;
 }
 
 /** The facts detection reads: a PR's commits, labels, author, body and branch. */
@@ -36,7 +41,7 @@ export function detectAi(
   const d = new Detector(settings);
   for (const commit of facts.commits) d.commit(commit);
   d.prAuthor(facts.author.login);
-  d.labels(facts.labels, options.selfLabel ?? null);
+  d.labels(facts.labels, options.selfLabel ?? null, options.appLogin ?? null);
   d.body(facts.body);
   d.branch(facts.headRef);
   return d.evidence;
@@ -165,12 +170,18 @@ class Detector {
     }
   }
 
-  labels(labels: DetectionFacts['labels'], selfLabel: string | null): void {
+  labels(
+    labels: DetectionFacts['labels'],
+    selfLabel: string | null,
+    appLogin: string | null,
+  ): void {
+    const self = selfLabel?.toLowerCase() ?? null;
+    const app = appLogin?.toLowerCase() ?? null;
     for (const l of labels) {
       const name = l.name.toLowerCase();
       if (!this.labelNames.has(name)) continue;
       const appliedByApp =
-        selfLabel !== null && name === selfLabel.toLowerCase() && l.appliedBy?.type === 'Bot';
+        name === self && app !== null && l.appliedBy?.login.toLowerCase() === app;
       if (appliedByApp) continue;
       this.add({ source: 'label', kind: 'label', detail: l.name, reason: 'detection.labels' });
     }

@@ -19,6 +19,8 @@ export interface EvaluateOptions {
    * extends); a PR that changes one is always critical. Defaults to the standard policy path.
    */
   policyPaths?: readonly string[];
+  /** The app's own bot login (`<slug>[bot]`): its own `actions.label` is not evidence. */
+  appLogin?: string;
 }
 
 interface Needed {
@@ -65,7 +67,10 @@ export function evaluate(
     );
   }
 
-  const evidence = detectAi(policy.detection, facts, { selfLabel: policy.actions.label });
+  const evidence = detectAi(policy.detection, facts, {
+    selfLabel: policy.actions.label,
+    appLogin: options.appLogin ?? null,
+  });
   const aiAssisted = evidence.length > 0;
   const needed = requirementsFor(policy, facts, aiAssisted, policyPaths);
 

@@ -174,6 +174,7 @@ async function judge(
   const facts = { ...snap.facts, teams: rp.kind === 'policy' ? rp.teams : {} };
   const verdict = evaluate(rp.policy, facts, {
     policyPaths: rp.kind === 'policy' ? localPolicyPaths(rp.layers, `${owner}/${repo}`) : [],
+    appLogin: `${deps.app.slug}[bot]`,
   });
   return {
     verdict,

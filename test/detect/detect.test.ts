@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectAi, type DetectionFacts } from '../../src/detect/detect.js';
 import type { Evidence } from '../../src/detect/evidence.js';
-import type { CommitFact, GitIdentity } from '../../src/evaluate/facts.js';
+import type { CommitFact, GitIdentity, LabelFact } from '../../src/evaluate/facts.js';
 import type { DetectionSettings } from '../../src/policy/types.js';
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
@@ -140,5 +140,49 @@ describe('co-authors GitHub attributes to a commit', () => {
     const facts = pr({ commits: [commit('Fix\n', [bot])] });
     expect(detectAi(settings(), facts).map((e) => e.kind)).toEqual(['co-author']);
     expect(detectAi(settings({ ignore_authors: ['claude[bot]'] }), facts)).toEqual([]);
+  });
+});
+
+describe('labels (bypass 3)', () => {
+  const labelled = (by: LabelFact['appliedBy'], name = 'ai-assisted') =>
+    detectAi(
+      settings({ labels: ['ai-assisted', 'copilot'] }),
+      pr({ labels: [{ name, appliedBy: by }] }),
+      {
+        selfLabel: 'ai-assisted',
+        appLogin: 'ai-governance[bot]',
+      },
+    );
+  const evidence = [
+    { source: 'label', kind: 'label', detail: 'ai-assisted', reason: 'detection.labels' },
+  ];
+
+  it('counts the label when a labeler workflow (another bot) applied it', () => {
+    expect(labelled({ login: 'github-actions[bot]', type: 'Bot' })).toEqual(evidence);
+    expect(labelled({ login: 'some-labeler[bot]', type: 'Bot' })).toEqual(evidence);
+  });
+
+  it('counts the label when a person applied it', () => {
+    expect(labelled({ login: 'dana-dev', type: 'User' })).toEqual(evidence);
+  });
+
+  it("does not count the app's own label, applied by the app's bot", () => {
+    expect(labelled({ login: 'ai-governance[bot]', type: 'Bot' })).toEqual([]);
+    expect(labelled({ login: 'AI-Governance[bot]', type: 'Bot' })).toEqual([]);
+  });
+
+  it('counts another listed label even when the app applied it', () => {
+    expect(labelled({ login: 'ai-governance[bot]', type: 'Bot' }, 'copilot')).toEqual([
+      { source: 'label', kind: 'label', detail: 'copilot', reason: 'detection.labels' },
+    ]);
+  });
+
+  it('counts every listed label when the app is not known (the CLI)', () => {
+    const got = detectAi(
+      settings({ labels: ['ai-assisted'] }),
+      pr({ labels: [{ name: 'ai-assisted', appliedBy: { login: 'x[bot]', type: 'Bot' } }] }),
+      { selfLabel: 'ai-assisted' },
+    );
+    expect(got).toEqual(evidence);
   });
 });

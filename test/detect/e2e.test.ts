@@ -136,3 +136,19 @@ describe('detection bypasses, end to end', () => {
     expect(pr.labels).toContain('ai-assisted');
   });
 });
+
+describe('labels, end to end', () => {
+  it('holds a PR whose ai-assisted label a labeler workflow (github-actions[bot]) applied', async () => {
+    const { pr, run } = await openAndJudge({
+      labels: [{ name: 'ai-assisted', by: 'github-actions[bot]' }],
+    });
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    expect(run.output.summary).toMatch(/\| label \|[^\n]*ai-assisted[^\n]*detection\\?\.labels/);
+    expect(pr.comments.filter((c) => c.viaApp)).toHaveLength(1);
+  });
+
+  it("passes a human PR that carries only the app's own ai-assisted label", async () => {
+    const { run } = await openAndJudge({ labels: [{ name: 'ai-assisted', by: state.botLogin }] });
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+});

@@ -423,8 +423,28 @@ describe('evaluate: detection feeds the verdict', () => {
         commits: [commit(HEAD, 'x\n')],
         labels: [{ name: 'ai-assisted', appliedBy: bot('ai-governance[bot]') }],
       }),
+      { appLogin: 'ai-governance[bot]' },
     );
     expect(v.aiAssisted).toBe(false);
+  });
+
+  it('the same label applied by another bot (a labeler workflow) is evidence', () => {
+    const p = policy({
+      critical_paths: [rule()],
+      detection: { ...payments.detection, labels: ['ai-assisted'] },
+    });
+    const v = evaluate(
+      p,
+      facts({
+        commits: [commit(HEAD, 'x\n')],
+        labels: [{ name: 'ai-assisted', appliedBy: bot('github-actions[bot]') }],
+      }),
+      { appLogin: 'ai-governance[bot]' },
+    );
+    expect(v.aiAssisted).toBe(true);
+    expect(v.evidence).toEqual([
+      { source: 'label', kind: 'label', detail: 'ai-assisted', reason: 'detection.labels' },
+    ]);
   });
 
   it('Assisted-by: none does not count', () => {
