@@ -10,6 +10,7 @@ import { failOnLockError } from './scale/lock-failure.js';
 import { limitRequestTime } from './github/request-timeout.js';
 import { retrySecondaryLimits, type SecondaryRetryOptions } from './github/secondary-limit.js';
 import { evaluateMarked, isSettled } from './github/settled.js';
+import { Pacing } from './github/pacing.js';
 import { writeFailingCheck } from './github/failing-check.js';
 import {
   startRecovery,
@@ -44,6 +45,11 @@ export interface AppOptions {
     onStart?: (recovery: Recovery) => void;
     onRound?: (report: RoundReport) => void;
   };
+  /**
+   * How requests are paced per installation (see `src/github/pacing.ts`); by default reads in this
+   * process, writes through Probot's throttling (in Redis when Probot has `REDIS_URL`).
+   */
+  pacing?: Pacing;
 }
 
 export const PULL_REQUEST_ACTIONS = [
@@ -86,11 +92,20 @@ export function aiGovernance(options: AppOptions = {}) {
       return identity;
     };
 
+    const pacing =
+      options.pacing ??
+      new Pacing({
+        requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+        ...(options.secondaryRetry ? { secondaryRetry: options.secondaryRetry } : {}),
+      });
+    /** The GitHub client of one event, paced per installation. */
+    const github = (context: Context): GitHubClient => pacing.client(context);
+
     async function run(context: Context, target: Omit<Target, 'deliveryId'>): Promise<void> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
       const me = await appIdentity();
       const deps: EvaluationDeps = {
-        gh: context.octokit as unknown as GitHubClient,
+        gh: github(context),
         log: context.log,
         app: me,
         teams,
@@ -140,14 +155,7 @@ export function aiGovernance(options: AppOptions = {}) {
           try {
             const { owner, repo } = context.repo();
             const me = await appIdentity().catch(() => null);
-            await writeFailingCheck(
-              context.octokit as unknown as GitHubClient,
-              owner,
-              repo,
-              sha,
-              message,
-              me?.id ?? null,
-            );
+            await writeFailingCheck(github(context), owner, repo, sha, message, me?.id ?? null);
           } catch (writeErr) {
             context.log.error(
               { err: writeErr, deliveryId: context.id },
@@ -241,7 +249,7 @@ export function aiGovernance(options: AppOptions = {}) {
       // changed the policy without listing any: in both cases the policy may have changed.
       const unsure = p.forced || (p.commits ?? []).length >= 20;
       if (!touched && !unsure) return;
-      const gh = context.octokit as unknown as GitHubClient;
+      const gh = github(context);
       const { owner, repo } = context.repo();
       const { numbers, heads, truncated } = await openPullRequests(gh, owner, repo);
       if (truncated) {
@@ -299,12 +307,7 @@ export function aiGovernance(options: AppOptions = {}) {
       let numbers = (prs ?? []).map((p) => p.number);
       if (numbers.length === 0) {
         // Fork PRs are not listed in check payloads: ask which PRs this commit heads.
-        numbers = await pullRequestsForCommit(
-          context.octokit as unknown as GitHubClient,
-          owner,
-          repo,
-          sha,
-        );
+        numbers = await pullRequestsForCommit(github(context), owner, repo, sha);
       }
       const trigger = `${context.name}.${(context.payload as { action?: string }).action}`;
       await runEach(
@@ -321,7 +324,7 @@ export function aiGovernance(options: AppOptions = {}) {
         // Not a queue branch we understand: say so on the group, never pass it.
         const me = await appIdentity();
         await writeFailingCheck(
-          context.octokit as unknown as GitHubClient,
+          github(context),
           owner,
           repo,
           sha,

@@ -244,7 +244,7 @@ export async function startFakeGitHub(
     'POST',
     '/app/installations/{installation_id}/access_tokens',
     (ctx) => {
-      if (Number(ctx.params.installation_id) !== state.app.installationId)
+      if (!state.isInstallation(Number(ctx.params.installation_id)))
         throw new HttpError(404, 'Not Found');
       const token = `ghs_${randomBytes(18).toString('base64url')}`;
       tokens.set(token, state.botLogin);

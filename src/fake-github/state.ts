@@ -305,6 +305,33 @@ export class FakeGitHubState {
       .digest('hex');
   }
 
+  /** Accounts (lower-case) with an installation of their own; every other account shares the app's. */
+  private readonly installations = new Map<string, number>();
+
+  /**
+   * Installs the app on `owner` as an installation of its own (GitHub gives each account its own
+   * installation, with its own token and limits) and returns its id. The fake does not check which
+   * repositories a token may reach.
+   */
+  installOn(owner: string): number {
+    const key = owner.toLowerCase();
+    let id = this.installations.get(key);
+    if (id === undefined) {
+      id = this.app.installationId + 1000 + this.installations.size;
+      this.installations.set(key, id);
+    }
+    return id;
+  }
+
+  /** The installation webhooks about `owner`'s repositories carry. */
+  installationFor(owner: string): number {
+    return this.installations.get(owner.toLowerCase()) ?? this.app.installationId;
+  }
+
+  isInstallation(id: number): boolean {
+    return id === this.app.installationId || [...this.installations.values()].includes(id);
+  }
+
   /** The app's bot account, as REST shows it. */
   get botLogin(): string {
     return `${this.app.slug}[bot]`;

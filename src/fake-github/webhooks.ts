@@ -59,7 +59,10 @@ function envelope(
     repository: repoJson(state, repo, h),
     ...(state.ownerIsOrg(repo) ? { organization: orgJson(state, repo.owner, h) } : {}),
     sender: userJson(state, sender, h),
-    installation: { id: state.app.installationId, node_id: nodeId('IN', state.app.installationId) },
+    installation: {
+      id: state.installationFor(repo.owner),
+      node_id: nodeId('IN', state.installationFor(repo.owner)),
+    },
   };
 }
 
