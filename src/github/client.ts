@@ -56,3 +56,27 @@ export function nextCursor(what: string, page: PageInfoForward, previous: string
   }
   return page.endCursor;
 }
+
+/**
+ * Pages read at once for one list (REST pages by number): a small bound, well under GitHub's 100
+ * concurrent requests, so that one large pull request does not crowd out everything else.
+ */
+export const PAGE_CONCURRENCY = 5;
+
+/** `fn` over `items` with at most `limit` running at once; results in the items' order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

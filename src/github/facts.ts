@@ -27,6 +27,8 @@ import {
   commitAuthorsQuery,
   commitsByOidQuery,
   pullRequestPageQuery,
+  PULL_REQUEST_HEAD_QUERY,
+  type PullRequestHeadAnswer,
   type CommitObjectsAnswer,
   type PageInfoBackward,
   type PageInfoForward,
@@ -43,7 +45,14 @@ import {
   type SnapshotAnswer,
 } from './queries.js';
 import type { ExistingCheckRun } from './check-run.js';
-import { fail, nextCursor, reading, type GitHubClient } from './client.js';
+import {
+  PAGE_CONCURRENCY,
+  fail,
+  mapBounded,
+  nextCursor,
+  reading,
+  type GitHubClient,
+} from './client.js';
 
 export type { GitHubClient } from './client.js';
 
@@ -222,6 +231,15 @@ export async function readPullRequest(
     }
   };
   addFiles(pr.files?.nodes);
+  // Further pages of files come from REST by page number, several at once and alongside the
+  // GraphQL rounds below (a GraphQL cursor needs the page before it). Without a rename or copy on
+  // the first page, that page is kept and REST reads from the second.
+  const filesFromPage = filesNeedRest ? 1 : 2;
+  if (pr.files?.pageInfo.hasNextPage) filesNeedRest = true;
+  const restFiles = filesNeedRest
+    ? readFilesRest(gh, owner, repo, number, ref, filesFromPage, pr.changedFiles)
+    : null;
+  restFiles?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
 
   const labelNames: string[] = [];
   const addLabels = (nodes: ({ name: string } | null)[] | null | undefined) => {
@@ -351,7 +369,25 @@ export async function readPullRequest(
 
   // --- files: GraphQL has no previous path, so renames and copies are read from REST
   let changedFiles = files;
-  if (filesNeedRest) changedFiles = await readFilesRest(gh, owner, repo, number, ref);
+  if (restFiles) {
+    const rest = await restFiles;
+    changedFiles = filesFromPage === 1 ? rest : mergeFirstPage(files, rest);
+    if (changedFiles.length < Math.min(pr.changedFiles, PR_FILES_CAP) && filesFromPage > 1) {
+      // GraphQL's first page and REST's later ones did not line up: take REST's first page too.
+      const first = await readFilesRest(gh, owner, repo, number, ref, 1, PAGE_SIZE, 1);
+      changedFiles = [...first, ...rest];
+    }
+    // REST pages name no commit: make sure they were all read while the head stood still.
+    const what = `changed files of ${ref}`;
+    const now = await reading(what, () =>
+      gh.graphql<PullRequestHeadAnswer>(PULL_REQUEST_HEAD_QUERY, { owner, repo, number }),
+    );
+    const head = now?.repository?.pullRequest?.headRefOid;
+    if (!head) fail(what, 'pull request not found');
+    if (head !== pr.headRefOid) {
+      fail(what, `the head moved from ${pr.headRefOid} to ${head} while it was read`);
+    }
+  }
   const filesComplete =
     changedFiles.length >= pr.changedFiles && (filesNeedRest || !forward.files.hasNextPage);
 
@@ -468,9 +504,7 @@ async function walkCommitRange(
   const what = `commits of ${ref}`;
   const shas: string[] = [];
   const seen = new Set<string>();
-  const maxPages = Math.ceil(MAX_COMMIT_WALK / PAGE_SIZE) + 1;
-  let total = 0;
-  for (let page = 1; page <= maxPages; page++) {
+  const readPage = async (page: number) => {
     const res = await reading(what, () =>
       gh.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
         owner,
@@ -484,15 +518,26 @@ async function walkCommitRange(
     if (typeof data?.total_commits !== 'number' || !Array.isArray(data.commits)) {
       fail(what, 'the compare answer has no commit list');
     }
-    total = data.total_commits;
-    if (total > MAX_COMMIT_WALK) return { complete: false, shas };
-    for (const c of data.commits) {
+    return { total: data.total_commits, commits: data.commits };
+  };
+  const add = (commits: { sha: string }[]) => {
+    for (const c of commits) {
       if (c?.sha && !seen.has(c.sha)) {
         seen.add(c.sha);
         shas.push(c.sha);
       }
     }
-    if (shas.length >= total || data.commits.length < PAGE_SIZE) break;
+  };
+  // The first page says how many commits there are; the others are then read by number, a few
+  // at once, and taken in page order.
+  const first = await readPage(1);
+  const total = first.total;
+  if (total > MAX_COMMIT_WALK) return { complete: false, shas };
+  add(first.commits);
+  if (shas.length < total && first.commits.length >= PAGE_SIZE) {
+    const rest = Array.from({ length: Math.ceil(total / PAGE_SIZE) - 1 }, (_, i) => i + 2);
+    const pages = await mapBounded(rest, PAGE_CONCURRENCY, readPage);
+    for (const p of pages) add(p.commits);
   }
   return { complete: shas.length === total, shas };
 }
@@ -565,18 +610,23 @@ async function readMoreCoAuthors(
   }
 }
 
-/** Changed files with previous paths, from REST (100 a page, GitHub stops at 3,000). */
+/**
+ * Changed files with previous paths, from REST (100 a page, GitHub stops at 3,000): the pages from
+ * `fromPage` that `count` files fill, a few at once, then on one by one while GitHub links a next
+ * page (the list grew meanwhile); at most `maxPages` pages in all.
+ */
 async function readFilesRest(
   gh: GitHubClient,
   owner: string,
   repo: string,
   number: number,
   ref: string,
+  fromPage: number,
+  count: number,
+  maxPages = Math.ceil(PR_FILES_CAP / PAGE_SIZE) + 5,
 ): Promise<ChangedFile[]> {
   const what = `changed files of ${ref}`;
-  const out: ChangedFile[] = [];
-  const maxPages = Math.ceil(PR_FILES_CAP / PAGE_SIZE) + 5;
-  for (let page = 1; page <= maxPages; page++) {
+  const readPage = async (page: number) => {
     const res = await reading(what, () =>
       gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
         owner,
@@ -587,18 +637,41 @@ async function readFilesRest(
       }),
     );
     if (!Array.isArray(res.data)) fail(what, 'the answer is not a list of files');
-    for (const f of res.data as {
-      filename: string;
-      status: string;
-      previous_filename?: string;
-    }[]) {
+    const files = (
+      res.data as { filename: string; status: string; previous_filename?: string }[]
+    ).map((f) => {
       const file: ChangedFile = { path: f.filename };
       if ((f.status === 'renamed' || f.status === 'copied') && f.previous_filename) {
         file.previousPath = f.previous_filename;
       }
-      out.push(file);
-    }
-    if (!hasNextLink(res.headers)) break;
+      return file;
+    });
+    return { files, next: hasNextLink(res.headers) };
+  };
+  const last = Math.min(
+    Math.max(fromPage, Math.ceil(Math.min(count, PR_FILES_CAP) / PAGE_SIZE)),
+    maxPages,
+  );
+  const numbers = Array.from({ length: last - fromPage + 1 }, (_, i) => fromPage + i);
+  const pages = await mapBounded(numbers, PAGE_CONCURRENCY, readPage);
+  const out = pages.flatMap((p) => p.files);
+  let more = pages.at(-1)?.next ?? false;
+  for (let page = last + 1; more && page <= maxPages; page++) {
+    const p = await readPage(page);
+    out.push(...p.files);
+    more = p.next;
+  }
+  return out;
+}
+
+/** GraphQL's first page of files before REST's later pages, each path once. */
+function mergeFirstPage(first: ChangedFile[], rest: ChangedFile[]): ChangedFile[] {
+  const seen = new Set<string>();
+  const out: ChangedFile[] = [];
+  for (const f of [...first, ...rest]) {
+    if (seen.has(f.path)) continue;
+    seen.add(f.path);
+    out.push(f);
   }
   return out;
 }

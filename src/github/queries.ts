@@ -379,3 +379,13 @@ export const ORG_TEAMS_QUERY = `query OrgTeams($org: String!, $cursor: String) {
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
+
+/** The pull request's head now: files read by REST pages are checked against it afterwards. */
+export const PULL_REQUEST_HEAD_QUERY = `query PullRequestHead($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) { pullRequest(number: $number) { headRefOid } }
+}`;
+
+/** Answer to {@link PULL_REQUEST_HEAD_QUERY}. */
+export interface PullRequestHeadAnswer {
+  repository: { pullRequest: { headRefOid: string } | null } | null;
+}

@@ -671,6 +671,8 @@ export class FakeGitHub {
         return [200, { data: snapshotAnswer(this.repo, prOf()) }];
       case 'PullRequestPage':
         return [200, { data: pageAnswer(prOf(), String(body.query), vars) }];
+      case 'PullRequestHead':
+        return [200, { data: { repository: { pullRequest: { headRefOid: prOf().headSha } } } }];
       case 'TeamMembers':
         if (vars.org !== OWNER) throw new Error(`teams of ${String(vars.org)}`);
         return [200, { data: teamsAnswer(this.repo.teams, vars) }];

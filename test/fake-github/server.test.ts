@@ -271,10 +271,13 @@ describe('GraphQL: pagination and caps', () => {
     expect(snap.facts.labels).toHaveLength(130);
     expect(snap.facts.labels.every((l) => l.appliedBy?.login === 'dana')).toBe(true);
     expect(snap.facts.commitsComplete && snap.facts.filesComplete).toBe(true);
-    // One snapshot, then rounds while any connection has pages: files need 3 pages.
+    // One snapshot, one round for commits, reviews and labels, files' pages 2 and 3 from REST
+    // by number, then the head checked once the REST pages are in.
     expect(fake.stats.byRoute()).toEqual({
       'graphql PullRequestSnapshot': 1,
-      'graphql PullRequestPage': 2,
+      'graphql PullRequestPage': 1,
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/files': 2,
+      'graphql PullRequestHead': 1,
     });
   });
 
@@ -369,7 +372,8 @@ describe('GraphQL: pagination and caps', () => {
     const snap = await readPullRequest(client, 'acme', 'api', pr.number);
     expect(snap.facts.files).toHaveLength(151);
     expect(snap.facts.files.at(-1)).toEqual({ path: 'src/new.ts', previousPath: 'src/old.ts' });
-    expect(fake.stats.byRoute()['GET /repos/{owner}/{repo}/pulls/{pull_number}/files']).toBe(2);
+    // The rename is on the second page: GraphQL's first page is kept, REST reads the second.
+    expect(fake.stats.byRoute()['GET /repos/{owner}/{repo}/pulls/{pull_number}/files']).toBe(1);
   });
 
   it('refuses pages over 100, missing bounds and bad cursors', async () => {

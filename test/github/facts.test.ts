@@ -134,6 +134,30 @@ const page = (pr: Record<string, unknown>) => ({
   data: { repository: { pullRequest: { headRefOid: HEAD, ...pr } } },
 });
 
+/** The answer to the head check that follows files read by REST pages. */
+const headNow = (oid = HEAD) => page({ headRefOid: oid });
+
+/** REST pages of a PR's changed files, by number, each answered once. */
+function restFilePages(pages: Record<number, string[]>, last: number) {
+  const scope = nock(API);
+  for (const [n, names] of Object.entries(pages)) {
+    const p = Number(n);
+    scope
+      .get('/repos/acme/api/pulls/12/files')
+      .query({ per_page: '100', page: String(p) })
+      .reply(
+        200,
+        names.map((filename) => ({ filename, status: 'modified' })),
+        p < last
+          ? {
+              link: `<${API}/repositories/1/pulls/12/files?per_page=100&page=${p + 1}>; rel="next"`,
+            }
+          : {},
+      );
+  }
+  return scope;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('readPullRequest: a typical pull request', () => {
@@ -467,43 +491,43 @@ describe('readPullRequest: pagination', () => {
           totalCount: 150,
           ...fwd(Array.from({ length: 50 }, (_, i) => commitNode(100 + i))),
         },
-        files: fwd(
-          Array.from({ length: 100 }, (_, i) => fileNode(`f/${100 + i}`)),
-          'files-2',
-        ),
         labels: fwd(labels.slice(100)),
         labelEvents: back(events.slice(0, 2)),
         reviews: fwd([review(100)]),
       }),
-      page({
-        files: fwd(Array.from({ length: 50 }, (_, i) => fileNode(`f/${200 + i}`))),
-      }),
+      headNow(),
     ]);
+    // Files past the first page come from REST by page number, the first page kept from GraphQL.
+    const name = (i: number) => `f/${i}`;
+    const rest = restFilePages(
+      {
+        2: Array.from({ length: 100 }, (_, i) => name(100 + i)),
+        3: Array.from({ length: 50 }, (_, i) => name(200 + i)),
+      },
+      3,
+    );
 
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
 
+    expect(rest.isDone()).toBe(true);
     expect(calls).toHaveLength(3);
     expect(calls[1]!.variables).toEqual({
       owner: 'acme',
       repo: 'api',
       number: 12,
       commitsCursor: 'commits-1',
-      filesCursor: 'files-1',
       labelsCursor: 'labels-1',
       labelEventsCursor: 'events-1',
       reviewsCursor: 'reviews-1',
     });
     expect(calls[1]!.query).toContain('after: $commitsCursor');
     expect(calls[1]!.query).toContain('before: $labelEventsCursor');
-    expect(calls[2]!.variables).toEqual({
-      owner: 'acme',
-      repo: 'api',
-      number: 12,
-      filesCursor: 'files-2',
-    });
-    expect(calls[2]!.query).toContain('files(first: 100, after: $filesCursor)');
+    expect(calls[1]!.query).not.toContain('files(');
+    // Then the head is checked, since REST pages name no commit.
+    expect(calls[2]!.query).toMatch(/^query PullRequestHead\b/);
     for (const other of [
       'commits(',
+      'files(',
       'labels(',
       'timelineItems(',
       'reviews(',
@@ -517,8 +541,9 @@ describe('readPullRequest: pagination', () => {
       Array.from({ length: 150 }, (_, i) => sha(i)),
     );
     expect(snap.facts.commitsComplete).toBe(true);
-    expect(snap.facts.files).toHaveLength(250);
-    expect(snap.facts.files[249]).toEqual({ path: 'f/249' });
+    expect(snap.facts.files.map((f) => f.path)).toEqual(
+      Array.from({ length: 250 }, (_, i) => `f/${i}`),
+    );
     expect(snap.facts.filesComplete).toBe(true);
     expect(snap.facts.reviews).toHaveLength(101);
     expect(snap.facts.labels).toHaveLength(102);
@@ -571,20 +596,21 @@ describe('readPullRequest: pagination', () => {
   it('marks files incomplete when GitHub stops listing them (3,500 changed, 3,000 listed)', async () => {
     const files = (p: number) =>
       Array.from({ length: 100 }, (_, i) => fileNode(`dir/${p * 100 + i}.ts`));
-    const answers: object[] = [
+    const calls = graphqlQueue([
       snapshot(pullRequest({ changedFiles: 3500, files: fwd(files(0), 'files-1') })),
-    ];
-    for (let p = 1; p < 30; p++)
-      answers.push(page({ files: fwd(files(p), p < 29 ? `files-${p + 1}` : null) }));
-    const calls = graphqlQueue(answers);
+      headNow(),
+    ]);
+    // GitHub's REST list stops at page 30 (3,000 files) with no next link.
+    const pages: Record<number, string[]> = {};
+    for (let p = 2; p <= 30; p++) pages[p] = files(p - 1).map((f) => f.path);
+    const rest = restFilePages(pages, 30);
 
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
 
-    expect(calls).toHaveLength(30);
-    expect(calls.slice(1).map((c) => c.variables.filesCursor)).toEqual(
-      Array.from({ length: 29 }, (_, i) => `files-${i + 1}`),
-    );
+    expect(rest.isDone()).toBe(true);
+    expect(calls).toHaveLength(2);
     expect(snap.facts.files).toHaveLength(3000);
+    expect(new Set(snap.facts.files.map((f) => f.path)).size).toBe(3000);
     expect(snap.facts.changedFilesCount).toBe(3500);
     expect(snap.facts.filesComplete).toBe(false);
   });
@@ -601,6 +627,7 @@ describe('readPullRequest: pagination', () => {
           ]),
         }),
       ),
+      headNow(),
     ]);
     const rest = nock(API)
       .get('/repos/acme/api/pulls/12/files')
@@ -627,7 +654,7 @@ describe('readPullRequest: pagination', () => {
 
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
 
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(2); // the snapshot, then the head check after the REST pages
     expect(rest.isDone()).toBe(true);
     expect(snap.facts.files).toEqual([
       { path: 'lib/session.ts', previousPath: 'src/auth/session.ts' },
@@ -646,6 +673,7 @@ describe('readPullRequest: pagination', () => {
           reviews: fwd([], null),
         }),
       ),
+      headNow(),
     ]);
     nock(API)
       .get('/repos/acme/api/pulls/12/files')
@@ -655,7 +683,8 @@ describe('readPullRequest: pagination', () => {
         { filename: 'c.ts', status: 'added' },
       ]);
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.query).toMatch(/^query PullRequestHead\b/);
     expect(snap.facts.files).toEqual([{ path: 'b.ts', previousPath: 'a.ts' }, { path: 'c.ts' }]);
     expect(snap.facts.filesComplete).toBe(true);
   });
@@ -892,15 +921,48 @@ describe('readPullRequest: errors say what could not be read', () => {
   it('a push between pages', async () => {
     graphqlQueue([
       snapshot(pullRequest({ files: fwd([fileNode('a')], 'files-1'), changedFiles: 2 })),
-      {
-        data: {
-          repository: { pullRequest: { headRefOid: '9'.repeat(40), files: fwd([fileNode('b')]) } },
-        },
-      },
+      headNow('9'.repeat(40)),
     ]);
+    restFilePages({ 2: ['b'] }, 2);
     await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
       /could not read changed files of acme\/api#12: the head moved/,
     );
+  });
+
+  it('a push between GraphQL pages', async () => {
+    graphqlQueue([
+      snapshot(pullRequest({ reviews: fwd([], 'reviews-1') })),
+      page({ headRefOid: '9'.repeat(40), reviews: fwd([]) }),
+    ]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      /could not read reviews of acme\/api#12: the head moved/,
+    );
+  });
+
+  it('GraphQL’s first page and REST’s later pages that do not line up: REST’s first page is read too', async () => {
+    // 150 files; REST orders them differently, so its page 2 repeats 50 of GraphQL's page 1.
+    const all = Array.from({ length: 150 }, (_, i) => `f/${String(i).padStart(3, '0')}`);
+    const calls = graphqlQueue([
+      snapshot(
+        pullRequest({
+          changedFiles: 150,
+          files: fwd(
+            all.slice(0, 100).map((p) => fileNode(p)),
+            'files-1',
+          ),
+        }),
+      ),
+      headNow(),
+    ]);
+    const restOrder = [...all.slice(100), ...all.slice(0, 100)];
+    const rest = restFilePages({ 1: restOrder.slice(0, 100), 2: restOrder.slice(100) }, 2);
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12);
+
+    expect(rest.isDone()).toBe(true);
+    expect(calls).toHaveLength(2);
+    expect(snap.facts.files.map((f) => f.path).sort()).toEqual(all);
+    expect(snap.facts.filesComplete).toBe(true);
   });
 
   it('a label list GitHub did not give', async () => {
