@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'probot';
-import app from './index.js';
 import { createSetupServer } from './setup/server.js';
 
 const envFile = join(process.cwd(), '.env');
@@ -15,6 +14,9 @@ if (existsSync(envFile)) process.loadEnvFile(envFile);
 const env = process.env;
 
 if (env.APP_ID && (env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
+  // Imported only now: index.js reads REDIS_URL and the REDELIVERY_* settings when it loads,
+  // and they may come from the .env file loaded above.
+  const { default: app } = await import('./index.js');
   await run(app);
 } else if (env.NODE_ENV === 'production') {
   process.stderr.write('APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required in production\n');

@@ -58,6 +58,8 @@ async function start(env: Record<string, string>, port: number): Promise<ChildPr
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      // No redelivery round at start-up: it would ask GitHub for past deliveries.
+      REDELIVERY_INTERVAL: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
