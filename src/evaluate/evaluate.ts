@@ -99,6 +99,7 @@ export function evaluate(
     override,
     errors,
     enforcement: policy.enforcement,
+    appliesToHumanPrs: policy.apply_to_human_prs,
   };
 }
 

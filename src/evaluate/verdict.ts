@@ -54,4 +54,6 @@ export interface Verdict {
    * holding the PR. Absent when no policy judged (the verdict is then an error).
    */
   enforcement?: Enforcement;
+  /** The policy's `apply_to_human_prs`: whether its rules hold PRs with no AI evidence too. */
+  appliesToHumanPrs?: boolean;
 }

@@ -189,8 +189,11 @@ function filesCell(files: string[], max: number): string {
 function requirementsSection(verdict: Verdict, ctx: RenderContext, limits: Limits): string {
   const reqs = verdict.requirements;
   if (reqs.length === 0) {
-    return verdict.aiAssisted || ctx.noPolicy
-      ? ''
+    if (verdict.aiAssisted || ctx.noPolicy) return '';
+    return verdict.appliesToHumanPrs === false
+      ? '### Requirements\n\nNo AI assistance was found, and this policy applies its critical-path ' +
+          'rules to AI-assisted pull requests only. To hold pull requests without AI evidence to ' +
+          'them too, set `apply_to_human_prs: true` in the policy.'
       : '### Requirements\n\nNo critical path applies to this pull request.';
   }
   const style = markdownStyle(ctx.org);
