@@ -15,6 +15,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import type { PolicyError } from './types.js';
+import { unclosedFlow } from './flow-brackets.js';
 import { MAX_ALIAS_EXPANSION, MAX_ALIASES, MAX_DEPTH, MAX_POLICY_BYTES } from './limits.js';
 
 export interface Loc {
@@ -162,7 +163,26 @@ export function loadPolicyYaml(text: string, file: string): LoadResult {
   }
 
   let fatal = false;
+  // An unclosed `[` or `{`: the parser's errors come later and speak of indentation; name the
+  // bracket instead, and drop what it caused (every error from its line on).
+  const open = doc.errors.length > 0 ? unclosedFlow(text) : null;
+  if (open) {
+    const loc = at(open.offset);
+    const [kind, close] = open.char === '[' ? ['list', ']'] : ['mapping', '}'];
+    errors.push(
+      policyError(
+        loc,
+        `YAML syntax error: the flow ${kind} opened with \`${open.char}\` on line ${loc.line} is never closed`,
+        `add the \`${close}\` at the end of the ${kind} on line ${loc.line}` +
+          (open.char === '[' ? ', or write one `- item` per line instead' : ''),
+      ),
+    );
+  }
   for (const e of doc.errors) {
+    if (open && e.pos[0] >= open.offset) {
+      fatal = true;
+      continue;
+    }
     fatal = true;
     if (e.code === 'MULTIPLE_DOCS') {
       errors.push(

@@ -189,9 +189,10 @@ const CASES: [string, string, number, number, string, string?][] = [
   [
     'YAML syntax error',
     'version: 1\ndetection:\n  labels: [a, b\napproval: {}\n',
-    4,
-    1,
-    'YAML syntax error',
+    3,
+    11,
+    'YAML syntax error: the flow list opened with `[` on line 3 is never closed',
+    'add the `]` at the end of the list on line 3',
   ],
   [
     'unquoted [bot] in a flow list',
