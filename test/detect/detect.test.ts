@@ -186,3 +186,68 @@ describe('labels (bypass 3)', () => {
     expect(got).toEqual(evidence);
   });
 });
+
+describe('markers of more tools and conventions', () => {
+  it.each([
+    ['Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>', 'Qwen Code'],
+    ['Co-Authored-By: Oz <oz-agent@warp.dev>', 'Warp'],
+    ['Co-Authored-By: Crush <crush@charm.land>', 'Crush'],
+  ])('%s is a co-author of %s', (line, tool) => {
+    expect(detectCommit(`Fix\n\n${line}\n`)).toEqual([
+      {
+        source: 'trailer',
+        kind: 'co-author',
+        commit: SHA,
+        detail: line,
+        tool,
+        reason: `built-in catalogue: ${tool}`,
+      },
+    ]);
+  });
+
+  it.each([
+    ['💘 Generated with Crush', 'Crush'],
+    ['Entire-Checkpoint: 01M2VBJBJQZ2BP1W2PBWDF3J30', 'Entire'],
+  ])('%s in a commit message marks %s', (line, tool) => {
+    expect(detectCommit(`Fix\n\nBody.\n\n${line}\n`)).toEqual([
+      {
+        source: 'body',
+        kind: 'body',
+        commit: SHA,
+        detail: line,
+        tool,
+        reason: `built-in catalogue: ${tool}`,
+      },
+    ]);
+  });
+
+  it.each(['Co-authored-by-AI: GitHub Copilot', 'AI-assisted-by: Claude'])(
+    '%s is an AI trailer',
+    (line) => {
+      expect(detectCommit(`Fix\n\n${line}\n`).map((e) => [e.kind, e.detail, e.reason])).toEqual([
+        ['trailer', line, 'built-in AI trailer'],
+      ]);
+    },
+  );
+
+  it('AI-assisted-by: none is a denial', () => {
+    expect(detectCommit('Fix\n\nAI-assisted-by: none\n')).toEqual([]);
+  });
+});
+
+describe('footers count only where they start a line', () => {
+  it('a footer quoted in a sentence of a commit message or PR body is not evidence', () => {
+    const prose =
+      'Drop the footer 🤖 Generated with [Claude Code](https://claude.com/claude-code) from PRs.';
+    expect(detectCommit(`Tidy templates\n\n${prose}\n`)).toEqual([]);
+    expect(detectAi(settings(), pr({ body: `## Why\n\n${prose}\n` }))).toEqual([]);
+  });
+
+  it('the same footer on its own line is evidence', () => {
+    const body =
+      '## Why\n\nTidy.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n';
+    expect(detectAi(settings(), pr({ body })).map((e) => [e.kind, e.tool])).toEqual([
+      ['body', 'Claude Code'],
+    ]);
+  });
+});
