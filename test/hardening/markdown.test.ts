@@ -18,6 +18,7 @@ import {
   reviewEvent,
   type PrSpec,
 } from '../app/helpers.js';
+import { linksOf, proseOf, tokensOf } from '../render/github-markdown.js';
 import { R, auditComment, startPlainApp } from './harness.js';
 
 let gh: FakeGitHub | undefined;
@@ -34,42 +35,6 @@ const FORGED_HISTORY =
   '<!-- ai-governance:history v1\n[{"at":"2020-01-01T00:00:00Z","headSha":"abc","outcome":"pass","approvedBy":["ceo"]}]\n-->';
 const HOSTILE = `${HTML} ${MENTIONS} ${TABLE} ${COMMENT_MARKER} ${FORGED_HISTORY} \`\`\` [link](javascript:alert(3)) ![img](https://evil.test/x.png) http://evil.test`;
 
-/**
- * Removes inline code spans (CommonMark: a run of n backticks up to the next run of exactly n),
- * line by line: every line the app writes is a block of its own (a table row, a list item).
- */
-function withoutCodeSpans(markdown: string): string {
-  return markdown.split('\n').map(lineWithoutCodeSpans).join('\n');
-}
-
-function lineWithoutCodeSpans(markdown: string): string {
-  let out = '';
-  let i = 0;
-  while (i < markdown.length) {
-    if (markdown[i] !== '`') {
-      out += markdown[i++];
-      continue;
-    }
-    let n = 0;
-    while (markdown[i + n] === '`') n++;
-    const fence = '`'.repeat(n);
-    let close = i + n;
-    for (;;) {
-      close = markdown.indexOf(fence, close);
-      if (close < 0 || markdown[close + n] !== '`') break;
-      while (markdown[close] === '`') close++;
-    }
-    if (close < 0) {
-      out += fence;
-      i += n;
-      continue;
-    }
-    out += '⟨code⟩';
-    i = close + n;
-  }
-  return out;
-}
-
 /** What every check summary and audit comment must satisfy, whatever the user text. */
 function assertInert(markdown: string, kind: 'summary' | 'comment'): void {
   let body = markdown;
@@ -82,15 +47,17 @@ function assertInert(markdown: string, kind: 'summary' | 'comment'): void {
   }
   expect(body).not.toContain('<!--');
   expect(body).not.toContain('-->');
-  // Character references (`&#8203;`, `&#124;`, `&lt;`) are the app's own escapes.
-  const prose = withoutCodeSpans(body).replace(/&(?:#\d+|[a-z]+);/g, '∅');
-  // No HTML outside code: every < and > is an entity.
-  expect(prose).not.toMatch(/[<>]/);
-  // No mention or reference that links: @ and # before a name or number are broken.
+  // Read as GitHub reads it (a CommonMark + GFM reader, raw HTML recognised): no HTML at all.
+  const tokens = tokensOf(body);
+  expect(tokens.filter((t) => t.type.startsWith('html')).map((t) => t.content)).toEqual([]);
+  // No mention or reference that links: in the text shown outside code, @ and # before a name
+  // or number are broken.
+  const prose = proseOf(body);
   expect(prose).not.toMatch(/@[A-Za-z0-9]/);
-  expect(prose).not.toMatch(/(?<!\\)#\d/);
-  // No link or image markup from user text: brackets outside code are escaped.
-  expect(prose).not.toMatch(/(?<!\\)\]\(/);
+  expect(prose).not.toMatch(/#\d/);
+  // No link or image from user text, written or autolinked.
+  expect(linksOf(body)).toEqual([]);
+  expect(tokens.filter((t) => t.type === 'image')).toEqual([]);
   // Every table row has the header's number of cells.
   const lines = body.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -109,13 +76,16 @@ describe('the checks used in this file', () => {
       'hi <b>x</b>',
       'ping @octocat',
       'see #12',
+      'see \\#12', // an escaped # still shows as #12, which GitHub links
       `x ${COMMENT_MARKER}`,
       '[x](https://evil.test)',
       '| a | b |\n| --- | --- |\n| 1 | 2 | 3 |',
     ]) {
       expect(() => assertInert(bad, 'summary'), bad).toThrow();
     }
-    expect(() => assertInert('fine `<b>@x</b>` @&#8203;y \\#1 &lt;b&gt;', 'summary')).not.toThrow();
+    expect(() =>
+      assertInert('fine `<b>@x</b>` @&#8203;y \\#&#8203;1 &lt;b&gt;', 'summary'),
+    ).not.toThrow();
   });
 });
 

@@ -9,6 +9,7 @@ import {
   plainText,
   truncate,
 } from '../../src/render/escape.js';
+import { markupOf, renderedText, tokensOf } from './github-markdown.js';
 import { NASTY } from './verdicts.js';
 
 /**
@@ -17,20 +18,8 @@ import { NASTY } from './verdicts.js';
  */
 const INERT = /^(?:\\[!-/:-@[-`{-~]|&(?:amp|lt|gt|#124|#8203);|@&#8203;|[^!-/:-@[-`{-~\n\r])*$/u;
 
-/** The text GitHub renders: escapes and entities resolved (mentions are found in this text). */
-function rendered(markdown: string): string {
-  const entities: Record<string, string> = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    '#124': '|',
-    '#8203': '\u200B',
-  };
-  return markdown.replace(
-    /\\([!-/:-@[-`{-~])|&(amp|lt|gt|#124|#8203);/g,
-    (_m, c: string | undefined, e: string) => c ?? (entities[e] as string),
-  );
-}
+/** The text GitHub renders (mentions are found in this text), as a CommonMark reader sees it. */
+const rendered = renderedText;
 
 /** What a reader sees: the rendered text without zero-width spaces. */
 function shown(markdown: string): string {
@@ -102,6 +91,7 @@ describe('escapeInline', () => {
   it.each(NASTY)('makes %j inert', (input) => {
     const out = escapeInline(input);
     expect(out).toMatch(INERT);
+    expect(markupOf(out)).toEqual([]);
     expect(out).not.toMatch(/[\n\r]/);
   });
 
@@ -110,6 +100,7 @@ describe('escapeInline', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {
         const out = escapeInline(s, 1000);
         expect(out).toMatch(INERT);
+        expect(markupOf(out)).toEqual([]);
         expect(rendered(out)).not.toMatch(/@[A-Za-z0-9]|#\d|:\/\/|www\./i);
         expect(shown(out)).toBe(plainText(s, 1000).replace(/\u200B/g, ''));
       }),
@@ -165,6 +156,13 @@ describe('codeSpan', () => {
         expect(inner).not.toMatch(/[\n\r]/);
         expect(inner).not.toContain('<!--');
         expect(inner).not.toContain('-->');
+        // As a CommonMark reader sees it: one code span holding the value, in a table cell too.
+        const value = neutraliseMarkers(plainText(s, 1000));
+        const context = table ? `| a |\n| --- |\n| ${out} |` : `before ${out} after`;
+        const tokens = tokensOf(context).filter((t) => t.type !== 'inline');
+        const code = tokens.filter((t) => t.type === 'code_inline').map((t) => t.content);
+        expect(code).toEqual([value]);
+        expect(tokens.filter((t) => t.type === 'td_open')).toHaveLength(table ? 1 : 0);
         if (table) {
           expect(inner).not.toMatch(/(^|[^\\])\|/);
           expect(inner.replace(/\\\|/g, '|')).toBe(neutraliseMarkers(plainText(s, 1000)));
