@@ -4,7 +4,12 @@ import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
 import { describeError, type GitHubClient } from './github/client.js';
 import type { AppIdentity, EvaluationDeps, Target } from './github/evaluate-pr.js';
 import { InProcessLock, type KeyedLock } from './github/lock.js';
-import { openPullRequests, parseMergeQueueRef, pullRequestsForCommit } from './github/locate.js';
+import {
+  openPullRequests,
+  parseMergeQueueRef,
+  pullRequestsAhead,
+  pullRequestsForCommit,
+} from './github/locate.js';
 import { TeamCache } from './github/team-cache.js';
 import { failOnLockError } from './scale/lock-failure.js';
 import { limitRequestTime } from './github/request-timeout.js';
@@ -316,7 +321,10 @@ export function aiGovernance(options: AppOptions = {}) {
       );
     }
 
-    /** A merge group gets the verdict of the PR it carries, posted on the group's head commit. */
+    /**
+     * A merge group passes only if every PR it carries passes (its own and those queued ahead);
+     * the verdict is posted on the group's head commit.
+     */
     async function judgeMergeGroup(context: Context, headRef: string, sha: string): Promise<void> {
       const { owner, repo } = context.repo();
       const parsed = parseMergeQueueRef(headRef);
@@ -333,12 +341,30 @@ export function aiGovernance(options: AppOptions = {}) {
         );
         return;
       }
+      const gh = context.octokit as unknown as GitHubClient;
+      let carried: number[];
+      try {
+        carried = await pullRequestsAhead(gh, owner, repo, parsed.base, parsed.number);
+      } catch (err) {
+        // Which changes the group carries is unknown: it does not pass.
+        const me = await appIdentity();
+        await writeFailingCheck(
+          gh,
+          owner,
+          repo,
+          sha,
+          `cannot tell which pull requests the merge group carries: ${describeError(err)}`,
+          me.id,
+        );
+        return;
+      }
       await run(context, {
         owner,
         repo,
         number: parsed.number,
         mergeGroupSha: sha,
         expectedHeadSha: parsed.headSha,
+        carried,
         trigger: 'merge_group.checks_requested',
       });
     }

@@ -262,6 +262,28 @@ function repositoryObject(state: FakeGitHubState, repo: FakeRepo, ctx: ViewerCon
       if (typeof a.expression === 'string') return objectByExpression(state, repo, a.expression);
       throw new FieldError('INVALID_ARGUMENTS', 'object needs an oid or an expression');
     },
+    mergeQueue: (a: Record<string, unknown>) => {
+      const branch = typeof a.branch === 'string' ? a.branch : repo.defaultBranch;
+      if (!repo.branches.has(branch)) return null;
+      const queue = repo.mergeQueues.get(branch) ?? [];
+      return {
+        __typename: 'MergeQueue',
+        id: nodeId('MQ', `${repo.id}:${branch}`),
+        entries: (args: Record<string, unknown>) =>
+          connection('MergeQueueEntryConnection', 'entries', queue, args, (e) => ({
+            __typename: 'MergeQueueEntry',
+            id: nodeId('MQE', `${repo.id}:${e.number}`),
+            position: queue.indexOf(e) + 1,
+            state: 'AWAITING_CHECKS',
+            solo: false,
+            jump: false,
+            enqueuedAt: e.enqueuedAt,
+            headCommit: () => commitObject(state, repo, repo.commits.get(e.groupSha)!),
+            baseCommit: () => commitObject(state, repo, repo.commits.get(e.baseSha)!),
+            pullRequest: () => pullRequestObject(state, repo, repo.pulls.get(e.number)!, ctx),
+          })),
+      };
+    },
     pullRequest: (a: Record<string, unknown>) => {
       const pr = repo.pulls.get(Number(a.number));
       if (!pr) {

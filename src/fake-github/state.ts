@@ -206,8 +206,20 @@ export interface FakeRepo {
   labels: Map<string, FakeLabel>;
   pulls: Map<number, FakePullRequest>;
   checkRuns: FakeCheckRun[];
+  /** Base branch → its merge queue, first in line first. */
+  mergeQueues: Map<string, FakeQueueEntry[]>;
   nextNumber: number;
   createdAt: string;
+}
+
+/** A pull request in a merge queue, with the commit the queue built for it (its group's head). */
+export interface FakeQueueEntry {
+  number: number;
+  /** The merge group's head commit. */
+  groupSha: string;
+  /** What the group was built on: the base branch, or the group of the entry ahead. */
+  baseSha: string;
+  enqueuedAt: string;
 }
 
 export interface FakeApp {
@@ -457,6 +469,7 @@ export class FakeGitHubState {
       labels: new Map(),
       pulls: new Map(),
       checkRuns: [],
+      mergeQueues: new Map(),
       nextNumber: 1,
       createdAt: this.now(),
     };
@@ -899,8 +912,10 @@ export class FakeGitHubState {
   }
 
   /**
-   * The merge queue's commit for a PR: the PR's head merged onto the base branch, on a
-   * `gh-readonly-queue/<base>/pr-<n>-<head sha>` branch. It is not one of the PR's commits.
+   * Adds a PR to its base branch's merge queue and returns its merge group: the PR's head merged
+   * onto the group of the entry ahead (or the base branch when the queue was empty), on a
+   * `gh-readonly-queue/<base>/pr-<n>-<head sha>` branch. The group so carries every PR ahead in
+   * the queue. It is not one of the PR's commits.
    */
   createMergeGroup(
     fullName: string,
@@ -909,15 +924,20 @@ export class FakeGitHubState {
     const repo = this.requireRepo(fullName);
     const pr = this.requirePull(fullName, number);
     const baseSha = repo.branches.get(pr.baseRef)!;
+    const queue = repo.mergeQueues.get(pr.baseRef) ?? [];
+    if (queue.some((e) => e.number === number)) throw new Error(`#${number} is already queued`);
+    const onto = queue.at(-1)?.groupSha ?? baseSha;
     const commit = this.makeCommit(
       repo,
       {
         message: `Merge pull request #${number} from ${pr.headRef}\n\n${pr.title}`,
         author: pr.author,
       },
-      [baseSha, pr.headSha],
+      [onto, pr.headSha],
     );
-    commit.tree = new Map(this.treeAt(repo, baseSha) ?? []);
+    commit.tree = new Map(this.treeAt(repo, onto) ?? []);
+    queue.push({ number, groupSha: commit.sha, baseSha: onto, enqueuedAt: this.now() });
+    repo.mergeQueues.set(pr.baseRef, queue);
     const branch = `gh-readonly-queue/${pr.baseRef}/pr-${number}-${pr.headSha}`;
     repo.branches.set(branch, commit.sha);
     return {
@@ -926,6 +946,17 @@ export class FakeGitHubState {
       baseSha,
       baseRef: `refs/heads/${pr.baseRef}`,
     };
+  }
+
+  /** Takes a PR out of its base branch's merge queue (merged, or removed). */
+  leaveMergeQueue(fullName: string, number: number): void {
+    const repo = this.requireRepo(fullName);
+    const pr = this.requirePull(fullName, number);
+    const queue = repo.mergeQueues.get(pr.baseRef) ?? [];
+    repo.mergeQueues.set(
+      pr.baseRef,
+      queue.filter((e) => e.number !== number),
+    );
   }
 
   // ------------------------------------------------------------------------------------------

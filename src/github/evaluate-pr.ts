@@ -60,7 +60,8 @@ export async function evaluatePullRequest(
     const { snap, judged } = await withDeadline(
       (async () => {
         const snap = await readPullRequest(gh, owner, repo, number, { appId: deps.app.id });
-        return { snap, judged: await judge(deps, snap, target) };
+        const own = await judge(deps, snap, target);
+        return { snap, judged: target.carried ? await judgeGroup(deps, target, own) : own };
       })(),
       deadlineMs,
       `the evaluation did not finish within ${Math.round(deadlineMs / 1000)} s`,
@@ -68,7 +69,7 @@ export async function evaluatePullRequest(
     clearTimeout(timer);
     checkSha = target.mergeGroupSha ?? snap.facts.headSha;
     const ctx: RenderContext = {
-      headSha: snap.facts.headSha,
+      headSha: judged.headSha ?? snap.facts.headSha,
       policyFile: POLICY_PATH,
       org: owner,
       ...(judged.policyErrors ? { policyErrors: judged.policyErrors } : {}),
@@ -86,6 +87,7 @@ export async function evaluatePullRequest(
       ctx,
       judged.annotations,
       known,
+      judged.note,
     );
     if (progress && progressSha && checkSha !== progressSha) {
       // The head moved while this ran: the in-progress run on the old commit is completed too.
@@ -136,6 +138,51 @@ interface Judged {
   policyErrors?: PolicyError[];
   noPolicy?: boolean;
   annotations: Annotation[];
+  /** For a merge group: the head of the PR judged (when not the group's own PR). */
+  headSha?: string;
+  /** For a merge group: what the check says about the PRs the group carries. */
+  note?: GroupNote;
+}
+
+interface GroupNote {
+  titlePrefix: string;
+  summaryPrefix: string;
+}
+
+/**
+ * A merge group passes only if every PR whose changes it carries passes: the group's own PR
+ * (already judged) and each PR queued ahead of it, judged as it stands now. The first that does
+ * not pass gives the group its verdict, and the check names it.
+ */
+async function judgeGroup(deps: EvaluationDeps, target: Target, own: Judged): Promise<Judged> {
+  const ahead = target.carried ?? [];
+  if (ahead.length === 0) return own;
+  const all = [...ahead, target.number].map((n) => `#${n}`).join(', ');
+  const passes = (j: Judged) => checkConclusion(j.verdict) === 'success';
+  const blocked = (n: number, j: Judged, headSha?: string): Judged => ({
+    ...j,
+    ...(headSha ? { headSha } : {}),
+    note: {
+      titlePrefix: `#${n}: `,
+      summaryPrefix: `This merge group carries ${all} (the pull requests queued ahead of #${target.number} and #${target.number} itself); **#${n} does not pass**, so the group does not either.\n\n`,
+    },
+  });
+  if (!passes(own)) return blocked(target.number, own);
+  for (const n of ahead) {
+    const snap = await readPullRequest(deps.gh, target.owner, target.repo, n, {
+      appId: deps.app.id,
+    });
+    const { expectedHeadSha: _, ...rest } = target;
+    const judged = await judge(deps, snap, { ...rest, number: n });
+    if (!passes(judged)) return blocked(n, judged, snap.facts.headSha);
+  }
+  return {
+    ...own,
+    note: {
+      titlePrefix: '',
+      summaryPrefix: `This merge group carries ${all} (the pull requests queued ahead of #${target.number} and #${target.number} itself); each of them passes.\n\n`,
+    },
+  };
 }
 
 async function judge(
@@ -214,13 +261,15 @@ async function writeCheck(
   ctx: RenderContext,
   annotations: Annotation[],
   known?: ExistingCheckRun | null,
+  note?: GroupNote,
 ): Promise<string> {
   const out = renderCheck(verdict, ctx);
   const result: CheckRunResult = {
     status: 'completed',
     conclusion: checkConclusion(verdict),
-    title: out.title,
-    summary: out.summary,
+    title: (note?.titlePrefix ?? '') + out.title,
+    // GitHub takes at most 65,535 characters of summary.
+    summary: ((note?.summaryPrefix ?? '') + out.summary).slice(0, 65_535),
     ...(out.text ? { text: out.text } : {}),
     annotations,
   };

@@ -32,6 +32,8 @@ export interface Target {
   mergeGroupSha?: string;
   /** For a merge group: the PR head the queue took; a PR that moved since is not passed. */
   expectedHeadSha?: string;
+  /** For a merge group: the PRs queued ahead, whose changes the group carries too. */
+  carried?: number[];
   /** What triggered the evaluation, for the audit log. */
   trigger: string;
   deliveryId?: string;

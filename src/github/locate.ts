@@ -1,4 +1,5 @@
-import type { GitHubClient } from './client.js';
+import { fail, reading, type GitHubClient } from './client.js';
+import { MERGE_QUEUE_QUERY, type MergeQueueAnswer } from './queries.js';
 
 /** What the merge queue's branch names: `gh-readonly-queue/<base>/pr-<number>-<head sha>`. */
 export function parseMergeQueueRef(
@@ -60,4 +61,49 @@ export async function openPullRequests(
     if (prs.length < 100) return { numbers, heads, truncated: false };
   }
   return { numbers: numbers.slice(0, MAX_OPEN_PRS), heads, truncated: true };
+}
+
+/**
+ * The pull requests queued ahead of PR `number` in the merge queue of `base`, in queue order. A
+ * merge group carries the changes of every entry ahead of its own (when the queue does not require
+ * each group to pass, GitHub merges them all once this group passes), so each of them must pass
+ * too. Every entry ahead is taken, even one that may sit in an earlier group: that can only make
+ * the group stricter, and the queue rebuilds the groups behind an entry it removes.
+ *
+ * Fails closed: a queue GitHub does not show, a PR not in it (a stale group), more entries than
+ * one page, or an entry whose pull request cannot be seen is an error, never an empty list.
+ */
+export async function pullRequestsAhead(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  base: string,
+  number: number,
+): Promise<number[]> {
+  const what = `the merge queue of ${owner}/${repo}@${base}`;
+  const answer = await reading(what, () =>
+    gh.graphql<MergeQueueAnswer>(MERGE_QUEUE_QUERY, { owner, repo, branch: base }),
+  );
+  const queue = answer?.repository?.mergeQueue;
+  const entries = queue?.entries;
+  if (!entries) fail(what, 'GitHub shows no merge queue for that branch');
+  const nodes = entries.nodes ?? [];
+  if (entries.pageInfo.hasNextPage || nodes.length !== entries.totalCount) {
+    fail(what, `it has ${entries.totalCount} entries, more than the ${nodes.length} listed`);
+  }
+  const seen: { position: number; number: number }[] = [];
+  for (const n of nodes) {
+    if (!n || !n.pullRequest || typeof n.pullRequest.number !== 'number') {
+      fail(what, 'an entry’s pull request cannot be seen');
+    }
+    seen.push({ position: n.position, number: n.pullRequest.number });
+  }
+  const own = seen.find((e) => e.number === number);
+  if (!own) {
+    fail(what, `#${number} is not in it (the merge group is stale, or left the queue)`);
+  }
+  return seen
+    .filter((e) => e.position < own.position)
+    .sort((a, b) => a.position - b.position)
+    .map((e) => e.number);
 }

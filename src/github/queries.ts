@@ -389,3 +389,31 @@ export const PULL_REQUEST_HEAD_QUERY = `query PullRequestHead($owner: String!, $
 export interface PullRequestHeadAnswer {
   repository: { pullRequest: { headRefOid: string } | null } | null;
 }
+
+/** The entries of a branch's merge queue: each with its position and its pull request. */
+export const MERGE_QUEUE_QUERY = `query MergeQueueEntries($owner: String!, $repo: String!, $branch: String!) {
+  repository(owner: $owner, name: $repo) {
+    mergeQueue(branch: $branch) {
+      entries(first: ${PAGE_SIZE}) {
+        totalCount
+        pageInfo { hasNextPage }
+        nodes { position pullRequest { number } }
+      }
+    }
+  }
+}`;
+
+export interface MergeQueueAnswer {
+  repository: {
+    mergeQueue: {
+      entries: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean };
+        nodes: Array<{
+          position: number;
+          pullRequest: { number: number } | null;
+        } | null> | null;
+      } | null;
+    } | null;
+  } | null;
+}

@@ -167,6 +167,8 @@ export interface RepoSpec {
   /** Team slug → member logins. */
   teams: Record<string, string[]>;
   prs: Map<number, PrSpec>;
+  /** The default branch's merge queue: pull request numbers, first in line first. */
+  mergeQueue?: number[];
 }
 
 /** GitHub stops listing a pull request's files here (REST and GraphQL alike). */
@@ -673,6 +675,17 @@ export class FakeGitHub {
         return [200, { data: pageAnswer(prOf(), String(body.query), vars) }];
       case 'PullRequestHead':
         return [200, { data: { repository: { pullRequest: { headRefOid: prOf().headSha } } } }];
+      case 'MergeQueueEntries': {
+        if (vars.owner !== OWNER || vars.repo !== REPO || vars.branch !== this.repo.defaultBranch)
+          throw new Error(`merge queue of ${vars.owner}/${vars.repo}@${vars.branch}`);
+        const queue = this.repo.mergeQueue ?? [];
+        const nodes = queue.map((number, i) => ({
+          position: i + 1,
+          pullRequest: { number },
+        }));
+        const entries = { totalCount: nodes.length, pageInfo: { hasNextPage: false }, nodes };
+        return [200, { data: { repository: { mergeQueue: { entries } } } }];
+      }
       case 'TeamMembers':
         if (vars.org !== OWNER) throw new Error(`teams of ${String(vars.org)}`);
         return [200, { data: teamsAnswer(this.repo.teams, vars) }];

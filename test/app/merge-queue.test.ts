@@ -15,6 +15,7 @@ import {
   sha,
   startApp,
   finish,
+  plain,
   type PrSpec,
   type TestApp,
 } from './helpers.js';
@@ -27,7 +28,7 @@ let pr: PrSpec;
 
 beforeEach(async () => {
   pr = aiPaymentsPr(7);
-  gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
+  gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr], mergeQueue: [7] });
   app = await startApp();
 });
 
@@ -41,6 +42,7 @@ function mergeGroupEvent(number: number, queuedHead: string, groupSha = GROUP_SH
 }
 
 const groupReads = (groupSha = GROUP_SHA) => [
+  'POST /graphql MergeQueueEntries',
   'POST /graphql PullRequestSnapshot',
   'POST /graphql TeamMembers',
   `GET ${R}/commits/${groupSha}/check-runs`,
@@ -63,7 +65,8 @@ describe('merge_group.checks_requested', () => {
       conclusion: 'success',
       output: { title: 'AI-assisted: approved by @carol, @dave' },
     });
-    expect(gh.requests[0]!.body.variables.number).toBe(7);
+    expect(gh.requests[0]!.body.variables).toMatchObject({ branch: 'main' });
+    expect(gh.requests[1]!.body.variables.number).toBe(7);
     expect(pr.comments).toEqual([]);
     expect(pr.labels).toEqual([]);
     expect(app.errors()).toEqual([]);
@@ -89,6 +92,7 @@ describe('merge_group.checks_requested', () => {
     await app.receive('merge_group', mergeGroupEvent(7, queued));
 
     expect(gh.calls()).toEqual([
+      'POST /graphql MergeQueueEntries',
       'POST /graphql PullRequestSnapshot',
       `GET ${R}/commits/${GROUP_SHA}/check-runs`,
       `POST ${R}/check-runs`,
@@ -131,5 +135,82 @@ describe('merge_group.checks_requested', () => {
       head_sha: GROUP_SHA,
       conclusion: 'success',
     });
+  });
+});
+
+describe('a merge group that carries the pull requests queued ahead', () => {
+  const approve = (p: PrSpec) =>
+    p.reviews.push(
+      { by: 'carol', state: 'APPROVED', commit: p.headSha },
+      { by: 'dave', state: 'APPROVED', commit: p.headSha },
+    );
+
+  it('fails when a PR ahead is not approved, and names it', async () => {
+    const ahead = gh.addPr(aiPaymentsPr(6));
+    gh.repo.mergeQueue = [6, 7];
+    approve(pr);
+    await app.receive('merge_group', mergeGroupEvent(7, pr.headSha));
+
+    expect(gh.calls()).toEqual([
+      'POST /graphql MergeQueueEntries',
+      'POST /graphql PullRequestSnapshot',
+      'POST /graphql TeamMembers',
+      'POST /graphql PullRequestSnapshot',
+      'POST /graphql TeamMembers',
+      `GET ${R}/commits/${GROUP_SHA}/check-runs`,
+      `POST ${R}/check-runs`,
+    ]);
+    expect(gh.requests[3]!.body.variables.number).toBe(6);
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.head_sha).toBe(GROUP_SHA);
+    expect(check.conclusion).toBe('action_required');
+    expect(check.output.title).toBe('#6: Needs 2 approvals from @acme/payments-seniors');
+    expect(check.output.summary).toContain('This merge group carries #6, #7');
+    expect(check.output.summary).toContain('**#6 does not pass**');
+    expect(ahead.comments).toEqual([]);
+    expect(pr.comments).toEqual([]);
+  });
+
+  it('passes when every PR it carries passes, and says which it judged', async () => {
+    const ahead = gh.addPr(aiPaymentsPr(6));
+    gh.repo.mergeQueue = [6, 7, 8];
+    approve(pr);
+    approve(ahead);
+    await app.receive('merge_group', mergeGroupEvent(7, pr.headSha));
+
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.conclusion).toBe('success');
+    expect(check.output.title).toBe('AI-assisted: approved by @carol, @dave');
+    expect(check.output.summary).toContain('carries #6, #7');
+    expect(plain(check.output.summary)).not.toMatch(/#8(?!\d)/);
+  });
+
+  it('fails closed when the PR is not in the queue (a stale group)', async () => {
+    gh.repo.mergeQueue = [5];
+    approve(pr);
+    await app.receive('merge_group', mergeGroupEvent(7, pr.headSha));
+
+    expect(gh.calls()).toEqual([
+      'POST /graphql MergeQueueEntries',
+      `GET ${R}/commits/${GROUP_SHA}/check-runs`,
+      `POST ${R}/check-runs`,
+    ]);
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toContain('cannot tell which pull requests the merge group carries');
+    expect(plain(check.output.summary)).toContain('#7 is not in it');
+  });
+
+  it('fails closed when the queue cannot be read', async () => {
+    approve(pr);
+    gh.fail('POST /graphql MergeQueueEntries', 502);
+    await app.receive('merge_group', mergeGroupEvent(7, pr.headSha));
+
+    const check = gh.one('POST', `${R}/check-runs`).body;
+    expect(check.head_sha).toBe(GROUP_SHA);
+    expect(check.conclusion).toBe('failure');
+    expect(plain(check.output.summary)).toContain(
+      'could not read the merge queue of acme/payments-api@main: HTTP 502',
+    );
   });
 });

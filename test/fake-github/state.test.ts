@@ -115,6 +115,21 @@ describe('the fake GitHub state', () => {
     expect(s.resolveRef(repo, moved.slice(0, 7))).toBe(moved);
   });
 
+  it('builds each merge group on the group of the entry ahead, and takes entries out', () => {
+    const s = world();
+    const repo = s.requireRepo(REPO);
+    const spec = { author: 'dana', title: 't', files: ['a.txt'] };
+    const one = s.openPullRequest(REPO, { ...spec, commits: [{ message: '1' }] });
+    const two = s.openPullRequest(REPO, { ...spec, commits: [{ message: '2' }] });
+    const first = s.createMergeGroup(REPO, one.number);
+    const second = s.createMergeGroup(REPO, two.number);
+    expect(repo.commits.get(second.headSha)!.parents).toEqual([first.headSha, two.headSha]);
+    expect(s.ancestors(repo, second.headSha).has(one.headSha)).toBe(true);
+    expect(repo.mergeQueues.get('main')!.map((e) => e.number)).toEqual([one.number, two.number]);
+    s.leaveMergeQueue(REPO, one.number);
+    expect(repo.mergeQueues.get('main')!.map((e) => e.number)).toEqual([two.number]);
+  });
+
   it('lists team members with child teams', () => {
     const s = world();
     s.addTeam('acme', 'juniors', ['jo'], { parent: 'seniors' });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   commitAuthorsQuery,
   commitsByOidQuery,
+  MERGE_QUEUE_QUERY,
   ORG_TEAMS_QUERY,
   PAGE_SIZE,
   PULL_REQUEST_HEAD_QUERY,
@@ -48,6 +49,7 @@ const DOCUMENTS: Record<string, string[]> = {
   teamMembersQuery: [1, 2, PAGE_SIZE].map((n) => teamMembersQuery(n)),
   ORG_TEAMS_QUERY: [ORG_TEAMS_QUERY],
   PULL_REQUEST_HEAD_QUERY: [PULL_REQUEST_HEAD_QUERY],
+  MERGE_QUEUE_QUERY: [MERGE_QUEUE_QUERY],
 };
 
 function errorsOf(document: string): string[] {

@@ -2,6 +2,7 @@ import type * as GitHub from '@octokit/graphql-schema';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   CommitObjectsAnswer,
+  MergeQueueAnswer,
   OrgTeamsAnswer,
   PullRequestPageAnswer,
   RawTeam,
@@ -83,6 +84,7 @@ describe("the GraphQL answer types against GitHub's schema", () => {
     expectTypeOf<Problems<SnapshotAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<PullRequestPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<OrgTeamsAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    expectTypeOf<Problems<MergeQueueAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     // Aliased objects c0, c1, ... and teams t0, t1, ...
     // (their fields are read in fragments on Commit, their __typename on any GitObject)
     type CommitObject = Defined<CommitObjectsAnswer['repository']>[string];
