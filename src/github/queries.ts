@@ -27,6 +27,12 @@ export interface PageInfoBackward {
   startCursor: string | null;
 }
 
+/** A page of a connection read forward: its nodes (GitHub may give null for any) and where it ends. */
+export interface ForwardPage<T> {
+  pageInfo: PageInfoForward;
+  nodes: (T | null)[] | null;
+}
+
 export interface RawActor {
   __typename: string;
   login: string;
@@ -38,10 +44,7 @@ export interface RawGitActor {
   user: { login: string } | null;
 }
 
-export interface RawCommitAuthors {
-  pageInfo: PageInfoForward;
-  nodes: (RawGitActor | null)[] | null;
-}
+export type RawCommitAuthors = ForwardPage<RawGitActor>;
 
 export interface RawCommit {
   oid: string;
@@ -50,10 +53,8 @@ export interface RawCommit {
   committer: RawGitActor | null;
 }
 
-export interface RawCommitsConnection {
+export interface RawCommitsConnection extends ForwardPage<{ commit: RawCommit }> {
   totalCount: number;
-  pageInfo: PageInfoForward;
-  nodes: ({ commit: RawCommit } | null)[] | null;
 }
 
 export interface RawFile {
@@ -61,15 +62,9 @@ export interface RawFile {
   changeType: string;
 }
 
-export interface RawFilesConnection {
-  pageInfo: PageInfoForward;
-  nodes: (RawFile | null)[] | null;
-}
+export type RawFilesConnection = ForwardPage<RawFile>;
 
-export interface RawLabelsConnection {
-  pageInfo: PageInfoForward;
-  nodes: ({ name: string } | null)[] | null;
-}
+export type RawLabelsConnection = ForwardPage<{ name: string }>;
 
 export interface RawLabeledEvent {
   createdAt?: string;
@@ -91,10 +86,7 @@ export interface RawReview {
   commit: { oid: string } | null;
 }
 
-export interface RawReviewsConnection {
-  pageInfo: PageInfoForward;
-  nodes: (RawReview | null)[] | null;
-}
+export type RawReviewsConnection = ForwardPage<RawReview>;
 
 export interface RawComment {
   databaseId: number | null;
@@ -102,10 +94,7 @@ export interface RawComment {
   viewerDidAuthor: boolean;
 }
 
-export interface RawCommentsConnection {
-  pageInfo: PageInfoForward;
-  nodes: (RawComment | null)[] | null;
-}
+export type RawCommentsConnection = ForwardPage<RawComment>;
 
 /** A user, team or bot asked to review (now, or at some point in the timeline). */
 export interface RawRequestedReviewer {
@@ -176,7 +165,7 @@ export interface CommitObjectsAnswer {
 
 export interface RawTeam {
   slug: string;
-  members: { pageInfo: PageInfoForward; nodes: ({ login: string } | null)[] | null };
+  members: ForwardPage<{ login: string }>;
 }
 
 /** Answer to {@link teamMembersQuery}: aliases t0, t1, ... */
@@ -186,7 +175,7 @@ export interface TeamMembersAnswer {
 
 export interface OrgTeamsAnswer {
   organization: {
-    teams: { pageInfo: PageInfoForward; nodes: ({ slug: string } | null)[] | null };
+    teams: ForwardPage<{ slug: string }>;
   } | null;
 }
 
