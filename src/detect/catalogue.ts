@@ -21,6 +21,8 @@
 export interface AiTool {
   id: string;
   name: string;
+  /** Other names a trailer value may give the tool by (`Assisted-by: Copilot`); case-insensitive. */
+  aliases?: string[];
   /**
    * Regexes tested against an identity rendered as `Name <email>` (co-author trailers, commit
    * authors and committers). Anchored; case-insensitive.
@@ -105,6 +107,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'github-copilot',
     name: 'GitHub Copilot',
+    aliases: ['Copilot'],
     identities: [
       // Coding agent: `copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>`;
       // suggestions and Autofix: `Copilot <175728472+Copilot@users.noreply.github.com>`.
@@ -136,6 +139,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'openai-codex',
     name: 'OpenAI Codex',
+    aliases: ['Codex'],
     identities: [
       // Codex CLI default attribution `Co-authored-by: Codex <noreply@openai.com>`.
       anyNameWithEmail('noreply@openai\\.com'),
@@ -228,6 +232,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'google-jules',
     name: 'Google Jules',
+    aliases: ['Jules'],
     identities: [githubAccount('google-labs-jules[bot]')],
     authorLogins: ['google-labs-jules[bot]'],
     reviewLogins: [],
@@ -261,6 +266,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'amazon-q',
     name: 'Amazon Q Developer',
+    aliases: ['Amazon Q'],
     identities: [githubAccount('amazon-q-developer[bot]')],
     authorLogins: ['amazon-q-developer[bot]'],
     reviewLogins: ['amazon-q-developer[bot]'],
@@ -289,6 +295,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'windsurf',
     name: 'Windsurf',
+    aliases: ['Cascade'],
     identities: [
       // No built-in trailer found; hand-written ones vary (windsurf@codeium.com,
       // noreply@codeium.com, cascade@windsurf.ai, noreply@windsurf.ai). Name and vendor domain
@@ -326,6 +333,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'sourcegraph-cody',
     name: 'Sourcegraph Cody',
+    aliases: ['Cody'],
     identities: [githubAccount('sourcegraph-cody[bot]')],
     authorLogins: ['sourcegraph-cody[bot]'],
     reviewLogins: ['sourcegraph-cody[bot]'],
@@ -366,6 +374,7 @@ export const AI_TOOLS: readonly AiTool[] = [
   {
     id: 'factory',
     name: 'Factory Droid',
+    aliases: ['Droid'],
     identities: [
       // `Co-authored-by: factory-droid[bot] <138933559+factory-droid[bot]@users.noreply.github.com>`.
       githubAccount('factory-droid[bot]'),
@@ -588,6 +597,46 @@ export function isAffirmativeTrailerValue(value: string): boolean {
 export function toolForIdentity(name: string, email: string): AiTool | undefined {
   const rendered = `${name.trim()} <${email.trim()}>`;
   return AI_TOOLS.find((tool) => tool.identities.some((re) => re.test(rendered)));
+}
+
+/** Affirmative values that name no tool (`AI-assisted: yes`). */
+const BARE_AFFIRMATIONS: ReadonlySet<string> = new Set(['yes', 'y', 'true', 'on', '1']);
+
+/** `AGENT:MODEL [TOOLS]` (Linux kernel): the agent, up to the first colon with no space after it. */
+const AGENT_MODEL = /^([^\s:<>][^:<>]{0,59}):(?!\/\/)(?=\S)/;
+
+/** Whether `value` starts with `name`, case-insensitively, followed by no letter or digit. */
+function startsWithName(value: string, name: string): boolean {
+  if (value.length < name.length) return false;
+  if (value.slice(0, name.length).toLowerCase() !== name.toLowerCase()) return false;
+  return !/^[\p{L}\p{N}]/u.test(value.slice(name.length));
+}
+
+/**
+ * The tool an AI trailer's value (`Assisted-by:`, `Generated-by:` …) names, for the evidence:
+ * - a catalogue tool's name or alias at the start: `GitHub Copilot`, `Claude Code:opus-4`,
+ *   `Cursor/claude-4-sonnet` give the catalogue's name;
+ * - `Name <email>`: the catalogue tool of that identity, or none (a person's address);
+ * - the kernel's `AGENT:MODEL [TOOLS]`: the agent as written (`Claude:claude-opus-4 coccinelle`
+ *   gives `Claude`);
+ * - anything else: the value as written (`ChatGPT 5.2`), which may be a person's name (curl credits
+ *   people with `Assisted-by:`); a bare `yes` names nothing.
+ */
+export function toolForTrailerValue(value: string): string | undefined {
+  const v = value.trim();
+  if (v === '' || BARE_AFFIRMATIONS.has(v.toLowerCase())) return undefined;
+  for (const tool of AI_TOOLS) {
+    for (const name of [tool.name, ...(tool.aliases ?? [])]) {
+      if (startsWithName(v, name)) return tool.name;
+    }
+  }
+  const open = v.lastIndexOf('<');
+  if (open !== -1 && v.endsWith('>')) {
+    return toolForIdentity(v.slice(0, open), v.slice(open + 1, -1))?.name;
+  }
+  const agent = AGENT_MODEL.exec(v);
+  if (agent) return agent[1]!.trim();
+  return v;
 }
 
 /** The tool that authors PRs or commits under this GitHub login (case-insensitive, REST form). */

@@ -7,6 +7,7 @@ import {
   toolForBranch,
   toolForIdentity,
   toolForLogin,
+  toolForTrailerValue,
 } from './catalogue.js';
 import type { Evidence } from './evidence.js';
 import { compileIdentityGlobs } from './globs.js';
@@ -92,7 +93,15 @@ class Detector {
       }
       const reason = this.trailerKeys.get(key);
       if (reason && isAffirmativeTrailerValue(t.value)) {
-        this.add({ source: 'trailer', kind: 'trailer', commit: c.sha, detail: t.raw, reason });
+        const tool = toolForTrailerValue(t.value);
+        this.add({
+          source: 'trailer',
+          kind: 'trailer',
+          commit: c.sha,
+          detail: t.raw,
+          ...(tool === undefined ? {} : { tool }),
+          reason,
+        });
       }
     }
     const [primary, ...coAuthors] = c.authors;

@@ -10,6 +10,7 @@ import {
   toolForBranch,
   toolForIdentity,
   toolForLogin,
+  toolForTrailerValue,
   type AiTool,
 } from '../../src/detect/catalogue.js';
 
@@ -584,5 +585,38 @@ describe('linear time on hostile input', () => {
         return true;
       }),
     );
+  });
+});
+
+describe('toolForTrailerValue', () => {
+  it.each([
+    ['GitHub Copilot', 'GitHub Copilot'],
+    ['Copilot', 'GitHub Copilot'],
+    ['Claude:claude-opus-4 coccinelle', 'Claude'],
+    ['Claude:claude-3-opus coccinelle sparse', 'Claude'],
+    ['Claude Code:opus-4-8', 'Claude Code'],
+    ['Cursor/claude-4-sonnet', 'Cursor'],
+    ['Crush:glm-5.2', 'Crush'],
+    ['codex (gpt-5)', 'OpenAI Codex'],
+    ['Claude <noreply@anthropic.com>', 'Claude Code'],
+    ['ChatGPT 5.2', 'ChatGPT 5.2'],
+    ['Claude Opus 4.5', 'Claude Opus 4.5'],
+    ['Jay Satiro', 'Jay Satiro'],
+    ['  GitHub Copilot  ', 'GitHub Copilot'],
+  ])('%j names %j', (value, tool) => {
+    expect(toolForTrailerValue(value)).toBe(tool);
+  });
+
+  it.each(['', 'yes', 'TRUE', '1', 'Jay Satiro <jay@example.com>'])('%j names no tool', (value) => {
+    expect(toolForTrailerValue(value)).toBeUndefined();
+  });
+
+  it('does not take a URL scheme for an agent', () => {
+    expect(toolForTrailerValue('https://chatgpt.com/x')).toBe('https://chatgpt.com/x');
+  });
+
+  it('does not take a longer word for a tool name', () => {
+    expect(toolForTrailerValue('Copilotish helper')).toBe('Copilotish helper');
+    expect(toolForTrailerValue('Ampere:v1')).toBe('Ampere');
   });
 });

@@ -251,3 +251,42 @@ describe('footers count only where they start a line', () => {
     ]);
   });
 });
+
+describe('the tool an AI trailer names', () => {
+  it.each([
+    ['Assisted-by: GitHub Copilot', 'GitHub Copilot'],
+    ['Assisted-by: Claude:claude-opus-4 coccinelle', 'Claude'],
+    ['Generated-by: ChatGPT 5.2', 'ChatGPT 5.2'],
+    ['AI-assisted-by: Cursor/claude-4-sonnet', 'Cursor'],
+  ])('%s → %s', (line, tool) => {
+    expect(detectCommit(`Fix\n\n${line}\n`)).toEqual([
+      {
+        source: 'trailer',
+        kind: 'trailer',
+        commit: SHA,
+        detail: line,
+        tool,
+        reason: 'built-in AI trailer',
+      },
+    ]);
+  });
+
+  it('leaves the tool out when the value names none', () => {
+    const [e] = detectCommit('Fix\n\nAI-assisted: yes\n');
+    expect(e).toEqual({
+      source: 'trailer',
+      kind: 'trailer',
+      commit: SHA,
+      detail: 'AI-assisted: yes',
+      reason: 'built-in AI trailer',
+    });
+  });
+
+  it('fills it for a policy trailer key too', () => {
+    const got = detectAi(
+      settings({ trailers: ['AI-Tool'] }),
+      pr({ commits: [commit('Fix\n\nAI-Tool: Copilot\n')] }),
+    );
+    expect(got.map((e) => [e.tool, e.reason])).toEqual([['GitHub Copilot', 'detection.trailers']]);
+  });
+});
