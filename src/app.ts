@@ -2,7 +2,12 @@ import type { Context, Probot } from 'probot';
 import { POLICY_PATH } from './policy/types.js';
 import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
 import { describeError, type GitHubClient } from './github/client.js';
-import type { AppIdentity, EvaluationDeps, Target } from './github/evaluate-pr.js';
+import type {
+  AppIdentity,
+  EvaluationDeps,
+  EvaluationReport,
+  Target,
+} from './github/evaluate-pr.js';
 import { InProcessLock, type KeyedLock } from './github/lock.js';
 import {
   openPullRequests,
@@ -17,6 +22,7 @@ import { retrySecondaryLimits, type SecondaryRetryOptions } from './github/secon
 import { evaluateMarked, isSettled } from './github/settled.js';
 import { Pacing } from './github/pacing.js';
 import { writeFailingCheck } from './github/failing-check.js';
+import { reconcile } from './github/reconcile.js';
 import {
   startRecovery,
   type Recovery,
@@ -43,8 +49,9 @@ export interface AppOptions {
   /** After this long an evaluation shows an in-progress run (ms). Default 2 s; negative: never. */
   inProgressAfterMs?: number;
   /**
-   * Redelivery of failed webhook deliveries after start-up and on a schedule (see
-   * github/recovery.ts); off when not given. `onStart` receives the runner.
+   * Redelivery of failed webhook deliveries after start-up and on a schedule, and reconciliation
+   * after start-up (see github/recovery.ts, github/reconcile.ts); off when not given. `onStart`
+   * receives the runner.
    */
   recovery?: RecoverySettings & {
     onStart?: (recovery: Recovery) => void;
@@ -107,11 +114,20 @@ export function aiGovernance(options: AppOptions = {}) {
     const github = (context: Context): GitHubClient => pacing.client(context);
 
     async function run(context: Context, target: Omit<Target, 'deliveryId'>): Promise<void> {
+      await evaluateWith(github(context), context.log, { ...target, deliveryId: context.id });
+    }
+
+    /** The one evaluation path: events, redelivered events and reconciliation all use it. */
+    async function evaluateWith(
+      gh: GitHubClient,
+      log: EvaluationDeps['log'],
+      target: Target,
+    ): Promise<EvaluationReport> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
       const me = await appIdentity();
       const deps: EvaluationDeps = {
-        gh: github(context),
-        log: context.log,
+        gh,
+        log,
         app: me,
         teams,
         policyDocsUrl: options.policyDocsUrl ?? DOCS_URL,
@@ -119,11 +135,10 @@ export function aiGovernance(options: AppOptions = {}) {
           ? { inProgressAfterMs: options.inProgressAfterMs }
           : {}),
       };
-      const full: Target = { ...target, deliveryId: context.id };
       // A lock that cannot be taken (store down, PR held too long) ends in a failing check.
-      await lock
-        .run(key, () => evaluateMarked(deps, full))
-        .catch((err: unknown) => failOnLockError(deps, full, err));
+      return lock
+        .run(key, () => evaluateMarked(deps, target))
+        .catch((err: unknown) => failOnLockError(deps, target, err));
     }
 
     const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -371,16 +386,27 @@ export function aiGovernance(options: AppOptions = {}) {
 
     if (options.recovery) {
       const { onStart, onRound, ...settings } = options.recovery;
+      const appClient = async (): Promise<GitHubClient> => {
+        const gh = await app.auth();
+        limitRequestTime(gh, requestTimeoutMs);
+        retrySecondaryLimits(gh, options.secondaryRetry);
+        return gh as unknown as GitHubClient;
+      };
       const recovery = startRecovery(
         {
-          appClient: async () => {
-            const gh = await app.auth();
-            limitRequestTime(gh, requestTimeoutMs);
-            retrySecondaryLimits(gh, options.secondaryRetry);
-            return gh as unknown as GitHubClient;
-          },
+          appClient,
           lock,
           log: app.log,
+          reconcile: async () =>
+            reconcile({
+              appClient,
+              // Paced per installation like a webhook's client.
+              installationClient: async (id) =>
+                pacing.client({ octokit: await app.auth(), payload: { installation: { id } } }),
+              evaluate: (gh, target) => evaluateWith(gh, app.log, target),
+              app: await appIdentity(),
+              log: app.log,
+            }),
           ...(onRound ? { onRound } : {}),
         },
         settings,

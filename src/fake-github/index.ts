@@ -3,6 +3,7 @@ export * from './state.js';
 export * from './server.js';
 export * from './webhooks.js';
 export * from './deliveries.js';
+export * from './installations.js';
 export * from './generate.js';
 export { GITHUB_HOSTS, type Hosts } from './shapes.js';
 export { BLOB_TEXT_LIMIT, MAX_PAGE, PR_COMMITS_LIMIT, PR_FILES_LIMIT } from './schema.js';

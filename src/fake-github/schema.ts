@@ -284,6 +284,22 @@ function repositoryObject(state: FakeGitHubState, repo: FakeRepo, ctx: ViewerCon
           })),
       };
     },
+    pullRequests: (a: Record<string, unknown>) => {
+      const states = Array.isArray(a.states) ? new Set(a.states as string[]) : null;
+      const order = (a.orderBy ?? { field: 'CREATED_AT', direction: 'ASC' }) as {
+        field: string;
+        direction: string;
+      };
+      const key = (p: FakePullRequest) =>
+        order.field === 'UPDATED_AT' ? p.updatedAt : p.createdAt;
+      const list = [...repo.pulls.values()]
+        .filter((p) => !states || states.has(p.merged ? 'MERGED' : p.state.toUpperCase()))
+        .sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : x.number - y.number));
+      if (order.direction === 'DESC') list.reverse();
+      return connection('PullRequestConnection', 'pullRequests', list, a, (p) =>
+        pullRequestObject(state, repo, p, ctx),
+      );
+    },
     pullRequest: (a: Record<string, unknown>) => {
       const pr = repo.pulls.get(Number(a.number));
       if (!pr) {
@@ -426,6 +442,8 @@ function checkSuiteObject(runs: FakeCheckRun[], suiteId: number): GqlObject {
         name: r.name,
         status: r.status.toUpperCase(),
         conclusion: r.conclusion ? r.conclusion.toUpperCase() : null,
+        startedAt: r.startedAt,
+        completedAt: r.completedAt,
         title: r.output.title,
         summary: r.output.summary,
         text: r.output.text,
@@ -479,6 +497,7 @@ function pullRequestObject(
     author: () => actorObject(state, pr.author),
     createdAt: pr.createdAt,
     updatedAt: pr.updatedAt,
+    lastEditedAt: pr.lastEditedAt ?? null,
     changedFiles: pr.files.length,
     additions: pr.files.reduce((n, f) => n + f.additions, 0),
     deletions: pr.files.reduce((n, f) => n + f.deletions, 0),
@@ -566,6 +585,34 @@ function pullRequestObject(
             label: { __typename: 'Label', name: l.name, color: l.color, id: nodeId('LA', l.id) },
           },
         });
+      }
+      for (const r of pr.reviews) {
+        if (r.submittedAt && (!types || types.has('PULL_REQUEST_REVIEW'))) {
+          items.push({
+            at: r.submittedAt,
+            id: r.id,
+            obj: {
+              __typename: 'PullRequestReview',
+              id: nodeId('PRR', r.id),
+              databaseId: r.id,
+              state: r.state,
+              submittedAt: r.submittedAt,
+              author: actorObject(state, r.user),
+            },
+          });
+        }
+        if (r.dismissed && (!types || types.has('REVIEW_DISMISSED_EVENT'))) {
+          items.push({
+            at: r.dismissed.at,
+            id: r.id,
+            obj: {
+              __typename: 'ReviewDismissedEvent',
+              id: nodeId('RDE', r.id),
+              createdAt: r.dismissed.at,
+              actor: actorObject(state, r.dismissed.by),
+            },
+          });
+        }
       }
       for (const e of pr.reviewRequestEvents) {
         const kind =

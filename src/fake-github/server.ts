@@ -10,6 +10,7 @@ import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDeliveries } from './deliveries.js';
+import { installationRoutes } from './installations.js';
 import { answer } from './graphql.js';
 import { PR_COMMITS_LIMIT, PR_FILES_LIMIT, queryRoot } from './schema.js';
 import {
@@ -239,6 +240,7 @@ export async function startFakeGitHub(
 
   const deliveries = new FakeDeliveries();
   for (const r of deliveries.routes()) route(r.method, r.template, r.handler, r.auth);
+  for (const r of installationRoutes(state, hosts)) route(r.method, r.template, r.handler, r.auth);
 
   route(
     'POST',

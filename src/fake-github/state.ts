@@ -96,6 +96,8 @@ export interface FakeReview {
   commitId: string | null;
   submittedAt: string | null;
   body: string;
+  /** When and by whom it was dismissed. */
+  dismissed?: { at: string; by: string };
 }
 
 export interface FakeComment {
@@ -191,6 +193,8 @@ export interface FakePullRequest {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** When the title or body was last edited. */
+  lastEditedAt?: string;
 }
 
 export interface FakeRepo {
@@ -305,6 +309,13 @@ export class FakeGitHubState {
     const t = new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
     this.clock += 1000;
     return t;
+  }
+
+  /** Moves the clock on to `iso` (never back): time passing between events. */
+  advanceClock(iso: string): void {
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) throw new Error(`bad time ${iso}`);
+    this.clock = Math.max(this.clock, t);
   }
 
   nextId(): number {
@@ -741,6 +752,7 @@ export class FakeGitHubState {
     if (change.title !== undefined) pr.title = change.title;
     if (change.body !== undefined) pr.body = change.body;
     pr.updatedAt = this.now();
+    pr.lastEditedAt = pr.updatedAt;
   }
 
   closePullRequest(fullName: string, number: number, opts: { merged?: boolean } = {}): void {
@@ -832,11 +844,15 @@ export class FakeGitHubState {
     return review;
   }
 
-  dismissReview(fullName: string, number: number, reviewId: number): FakeReview {
+  /** Dismisses a review, by the repository's owner unless `by` says who. */
+  dismissReview(fullName: string, number: number, reviewId: number, by?: string): FakeReview {
     const pr = this.requirePull(fullName, number);
     const review = pr.reviews.find((r) => r.id === reviewId);
     if (!review) throw new Error(`no review ${reviewId} on ${fullName}#${number}`);
     review.state = 'DISMISSED';
+    const at = this.now();
+    review.dismissed = { at, by: by ?? this.requireRepo(fullName).owner };
+    pr.updatedAt = at;
     return review;
   }
 

@@ -36,11 +36,13 @@ function positiveInt(text: string, what: string): number {
  * The recovery settings from the environment, or null when `REDELIVERY_INTERVAL` is `off`:
  *
  * - `REDELIVERY_INTERVAL` (default `5m`): time between redelivery rounds; `0` keeps only the
- *   start-up round; `off` turns redelivery off.
+ *   start-up round; `off` turns redelivery and reconciliation off.
  * - `REDELIVERY_WINDOW` (default `1h`): how far back a scheduled round looks.
  * - `REDELIVERY_LOOKBACK` (default `3d`, how long github.com keeps deliveries; GitHub Enterprise
  *   Server keeps them longer): how far back the start-up round looks.
  * - `REDELIVERY_MAX_ATTEMPTS` (default `5`): attempts of one event before it is given up on.
+ * - `RECONCILE_ON_START` (default `true`): after the start-up round, re-evaluate the open pull
+ *   requests whose verdict may be stale.
  */
 export function recoveryFromEnv(env: NodeJS.ProcessEnv): RecoverySettings | null {
   const get = (name: string) => {
@@ -49,6 +51,10 @@ export function recoveryFromEnv(env: NodeJS.ProcessEnv): RecoverySettings | null
   };
   const interval = get('REDELIVERY_INTERVAL');
   if (interval?.toLowerCase() === 'off') return null;
+  const reconcile = get('RECONCILE_ON_START')?.toLowerCase();
+  if (reconcile !== undefined && !['true', 'false', '1', '0'].includes(reconcile)) {
+    throw new RangeError(`RECONCILE_ON_START: "${reconcile}" must be true or false`);
+  }
   const window = get('REDELIVERY_WINDOW');
   const lookback = get('REDELIVERY_LOOKBACK');
   const attempts = get('REDELIVERY_MAX_ATTEMPTS');
@@ -63,6 +69,9 @@ export function recoveryFromEnv(env: NodeJS.ProcessEnv): RecoverySettings | null
       : {}),
     ...(attempts !== undefined
       ? { maxAttempts: positiveInt(attempts, 'REDELIVERY_MAX_ATTEMPTS') }
+      : {}),
+    ...(reconcile !== undefined
+      ? { reconcileOnStart: reconcile === 'true' || reconcile === '1' }
       : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Runs the recovery of lost events inside the app process: a redelivery round shortly after
  * start-up (looking back as far as GitHub keeps deliveries) and then one every `intervalMs`
- * (looking back `windowMs`). Each round runs under one lock key, so that instances sharing
+ * (looking back `windowMs`), and after the start-up round the reconciliation of pull requests
+ * whose verdict may be stale (reconcile.ts). Each round runs under one lock key, so that instances sharing
  * `REDIS_URL` run one round at a time; a round that cannot take the lock, or fails, is logged and
  * the next one tries again. Nothing here judges a pull request: redelivered events reach the app's
  * handlers like any other.
@@ -10,6 +11,7 @@
 import { describeError, type GitHubClient } from './client.js';
 import { redeliverFailed, type RedeliveryReport } from './deliveries.js';
 import type { KeyedLock } from './lock.js';
+import type { ReconcileReport } from './reconcile.js';
 
 export interface RecoveryLog {
   info(obj: object, msg: string): void;
@@ -30,6 +32,8 @@ export interface RecoverySettings {
   maxPages: number;
   /** Attempts of one event after which it is no longer redelivered. */
   maxAttempts: number;
+  /** Re-evaluate pull requests whose verdict may be stale, after the start-up round. */
+  reconcileOnStart: boolean;
 }
 
 export const DEFAULT_RECOVERY: RecoverySettings = {
@@ -39,6 +43,7 @@ export const DEFAULT_RECOVERY: RecoverySettings = {
   startDelayMs: 10_000,
   maxPages: 50,
   maxAttempts: 5,
+  reconcileOnStart: true,
 };
 
 /** The lock key of a round (the lock adds its own prefix). */
@@ -47,6 +52,8 @@ export const RECOVERY_LOCK_KEY = 'recovery:redeliver';
 export interface RoundReport {
   kind: 'startup' | 'scheduled' | 'manual';
   redelivery: RedeliveryReport | null;
+  /** The reconciliation's report, when it ran (after the start-up round). */
+  reconciliation: ReconcileReport | null;
   error: string | null;
 }
 
@@ -55,6 +62,8 @@ export interface RecoveryDeps {
   appClient: () => Promise<GitHubClient>;
   lock: KeyedLock;
   log: RecoveryLog;
+  /** Re-evaluates the pull requests whose verdict may be stale (it logs its own report). */
+  reconcile?: () => Promise<ReconcileReport>;
   now?: () => number;
   /** Called after every round (tests wait on it). */
   onRound?: (report: RoundReport) => void;
@@ -77,7 +86,12 @@ export function startRecovery(deps: RecoveryDeps, settings: RecoverySettings): R
   let stopped = false;
 
   async function round(kind: RoundReport['kind']): Promise<RoundReport> {
-    const report: RoundReport = { kind, redelivery: null, error: null };
+    const report: RoundReport = {
+      kind,
+      redelivery: null,
+      reconciliation: null,
+      error: null,
+    };
     const lookback = kind === 'scheduled' ? settings.windowMs : settings.startupLookbackMs;
     try {
       await deps.lock.run(RECOVERY_LOCK_KEY, async () => {
@@ -88,6 +102,10 @@ export function startRecovery(deps: RecoveryDeps, settings: RecoverySettings): R
           maxAttempts: settings.maxAttempts,
         });
         logRedelivery(deps.log, report.redelivery);
+        // Redelivered events are on their way; what they cannot bring back is re-judged here.
+        if (kind === 'startup' && settings.reconcileOnStart && deps.reconcile) {
+          report.reconciliation = await deps.reconcile();
+        }
       });
     } catch (err) {
       report.error = describeError(err);

@@ -10,6 +10,7 @@ import {
   PAGE_SIZE,
   PULL_REQUEST_HEAD_QUERY,
   PULL_REQUEST_QUERY,
+  RECONCILE_QUERY,
   pullRequestPageQuery,
   pullRequestQuery,
   teamMembersQuery,
@@ -50,6 +51,7 @@ const DOCUMENTS: Record<string, string[]> = {
   ORG_TEAMS_QUERY: [ORG_TEAMS_QUERY],
   PULL_REQUEST_HEAD_QUERY: [PULL_REQUEST_HEAD_QUERY],
   MERGE_QUEUE_QUERY: [MERGE_QUEUE_QUERY],
+  RECONCILE_QUERY: [RECONCILE_QUERY],
 };
 
 function errorsOf(document: string): string[] {

@@ -67,7 +67,11 @@ export class RecoveryWorld {
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
     this.privateKey = privateKey;
-    this.state = new FakeGitHubState({ app: { publicKey } });
+    // GitHub's clock (the fake's, one second per event) starts ten minutes ago; the app stamps
+    // its checks with the real time. A test moves the fake's clock past the checks with
+    // `later()` for what happens during a downtime.
+    const start = new Date(Date.now() - 600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    this.state = new FakeGitHubState({ app: { publicKey }, start });
     this.state.addOrg('acme');
     this.state.addTeam('acme', 'payments-seniors', ['sam-senior', 'pat-senior']);
     this.state.addUser('dana-dev');
@@ -103,6 +107,11 @@ export class RecoveryWorld {
    * Starts the app (listening first, then loaded, so that the start-up round's redeliveries
    * find it listening). `recovery` turns redelivery on, with rounds reported to {@link round}.
    */
+  /** Moves GitHub's clock on to the real time (past the app's checks), as a downtime does. */
+  later(ms = 0): void {
+    this.state.advanceClock(new Date(Date.now() + ms).toISOString());
+  }
+
   async startApp(recovery?: Partial<RecoverySettings>): Promise<void> {
     const log = pino(
       { level: 'info' },
@@ -138,6 +147,8 @@ export class RecoveryWorld {
                 startDelayMs: 0,
                 maxPages: 50,
                 maxAttempts: 5,
+                // Off unless a test asks for it, so that a redelivery test sees redelivery alone.
+                reconcileOnStart: false,
                 ...recovery,
                 onStart: (r) => {
                   this.recovery = r;
@@ -169,10 +180,10 @@ export class RecoveryWorld {
     return this.rounds[n - 1]!;
   }
 
-  /** Runs one more round now and waits for its redeliveries to be answered. */
-  async runRound(): Promise<RoundReport> {
+  /** Runs one more round now (`startup` reconciles too) and waits for its redeliveries. */
+  async runRound(kind: RoundReport['kind'] = 'manual'): Promise<RoundReport> {
     if (!this.recovery) throw new Error('the app runs without recovery');
-    const r = await this.recovery.runNow();
+    const r = await this.recovery.runNow(kind);
     await this.fake.deliveries.settle();
     return r;
   }

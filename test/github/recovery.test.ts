@@ -163,14 +163,17 @@ describe('settings from the environment', () => {
         REDELIVERY_WINDOW: '30m',
         REDELIVERY_LOOKBACK: '7d',
         REDELIVERY_MAX_ATTEMPTS: '3',
+        RECONCILE_ON_START: 'false',
       }),
     ).toMatchObject({
       intervalMs: 120_000,
       windowMs: 1_800_000,
       startupLookbackMs: 7 * 86_400_000,
       maxAttempts: 3,
+      reconcileOnStart: false,
     });
     expect(() => recoveryFromEnv({ REDELIVERY_MAX_ATTEMPTS: '0' })).toThrow(/at least 1/);
+    expect(() => recoveryFromEnv({ RECONCILE_ON_START: 'maybe' })).toThrow(/true or false/);
   });
 
   it('refuses a window no longer than the interval', () => {
