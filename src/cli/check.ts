@@ -175,6 +175,7 @@ export function checkJson(c: LocalCheck): Record<string, unknown> {
     requirements: v.requirements.map((r) => ({
       rule: r.rule,
       kind: r.kind,
+      ...(r.layer ? { layer: r.layer } : {}),
       files: r.files,
       approvals: r.approvals,
       reviewers: r.reviewers,

@@ -1,6 +1,6 @@
 import { detectAi } from '../detect/detect.js';
 import { compilePathMatcher, type PathMatcher } from '../policy/globs.js';
-import { POLICY_PATH, type Policy, type Reviewers } from '../policy/types.js';
+import { POLICY_PATH, type Policy, type PolicyLayerName, type Reviewers } from '../policy/types.js';
 import {
   contributorLogins,
   isBot,
@@ -26,6 +26,7 @@ export interface EvaluateOptions {
 interface Needed {
   rule: string;
   kind: RequirementResult['kind'];
+  layer?: PolicyLayerName;
   files: string[];
   approvals: number;
   reviewers: Reviewers;
@@ -128,6 +129,7 @@ function requirementsFor(
         needed.push({
           rule: rule.name,
           kind: 'critical_path',
+          ...(rule.layer ? { layer: rule.layer } : {}),
           files,
           approvals: rule.approvals,
           reviewers: rule.reviewers,
@@ -219,6 +221,7 @@ function judge(
   return {
     rule: n.rule,
     kind: n.kind,
+    ...(n.layer ? { layer: n.layer } : {}),
     files: n.files,
     approvals: n.approvals,
     reviewers: n.reviewers,

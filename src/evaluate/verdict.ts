@@ -1,5 +1,5 @@
 import type { Evidence } from '../detect/evidence.js';
-import type { Enforcement, Reviewers } from '../policy/types.js';
+import type { Enforcement, PolicyLayerName, Reviewers } from '../policy/types.js';
 
 export type Outcome = 'pass' | 'approval_required' | 'overridden' | 'error';
 
@@ -18,6 +18,8 @@ export interface RequirementResult {
   /** The critical rule's name, or "policy file" / "AI-assisted default". */
   rule: string;
   kind: 'critical_path' | 'policy_file' | 'ai_default';
+  /** Which policy layer the rule came from (org floor, org default, repository), when known. */
+  layer?: PolicyLayerName;
   files: string[];
   /** Approvals required. */
   approvals: number;

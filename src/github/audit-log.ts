@@ -32,6 +32,7 @@ export function logAuditEvent(
       evidenceCount: verdict.evidence.length,
       rules: verdict.requirements.map((r) => ({
         rule: r.rule,
+        ...(r.layer ? { layer: r.layer } : {}),
         files: r.files.length,
         approvals: r.approvals,
         approvedBy: r.approvedBy,

@@ -208,9 +208,10 @@ async function judge(
     };
   }
   if (rp.kind === 'invalid') {
-    const verdict = failed(
-      `the policy is invalid (${rp.errors.length} problem${rp.errors.length === 1 ? '' : 's'})`,
-    );
+    const problems = `${rp.errors.length} problem${rp.errors.length === 1 ? '' : 's'}`;
+    const verdict = rp.fallback
+      ? judgedByFloor(rp.fallback, snap, problems)
+      : failed(`the policy is invalid (${problems})`);
     return {
       verdict,
       policy: null,
@@ -228,6 +229,26 @@ async function judge(
     policy: rp.policy,
     ...(rp.kind === 'none' ? { noPolicy: true } : {}),
     annotations: fileAnnotations(verdict),
+  };
+}
+
+/**
+ * The repository's policy loosens the org's floor: the PR is judged by the org's policy alone, so
+ * that the requirements shown are the floor's, and the outcome is an error (fail closed).
+ */
+function judgedByFloor(
+  fallback: { policy: Policy; teams: Record<string, string[] | null> },
+  snap: PullRequestSnapshot,
+  problems: string,
+): Verdict {
+  const v = evaluate(fallback.policy, { ...snap.facts, teams: fallback.teams });
+  return {
+    ...v,
+    outcome: 'error',
+    errors: [
+      `the repository's policy loosens the org floor (${problems}); the requirements below are the org policy's, and the check fails until the repository's policy is fixed`,
+      ...v.errors,
+    ],
   };
 }
 

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { parsePolicy, parsePolicyLayers, readExtends } from '../policy/load.js';
+import { parseWithFloor } from '../policy/floor.js';
+import { parsePolicy, readExtends } from '../policy/load.js';
 import type { Policy, PolicyError } from '../policy/types.js';
 import type { GitHubClient } from './client.js';
 import {
   BoundedCache,
   loadPolicySource,
   newPolicyFileCache,
+  readOrgPolicy,
   type PolicyFileCache,
   type PolicyLayer,
   type ReadExtends,
@@ -21,7 +23,15 @@ export type RepoPolicy =
       teams: Record<string, string[] | null>;
     }
   | { kind: 'none'; policy: Policy }
-  | { kind: 'invalid'; errors: PolicyError[] }
+  | {
+      kind: 'invalid';
+      errors: PolicyError[];
+      /**
+       * When the repository's policy loosens the org's floor: the org's policy alone, with the
+       * members of its teams, by which the PR is judged (the check still fails).
+       */
+      fallback?: { policy: Policy; teams: Record<string, string[] | null> };
+    }
   | { kind: 'unreadable'; message: string };
 
 /** The policy every repository without one gets: detection only, plus the always-critical policy file. */
@@ -63,8 +73,9 @@ export function policyTeams(p: Policy): string[] {
 // ---------------------------------------------------------------------------------------------
 // Caches
 
-/** A parse result as the cache keeps it: the policy (frozen), or the errors. */
-export type ParsedPolicy = { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] };
+/** A parse result as the cache keeps it: the policy (frozen), or the errors (and the floor). */
+export type ParsedPolicy =
+  { ok: true; policy: Policy } | { ok: false; errors: PolicyError[]; fallback?: Policy };
 
 /**
  * What the policy lookup keeps between evaluations, each bounded and least-recently-used first:
@@ -128,30 +139,41 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * `parsePolicyLayers(layers, { org })`, remembered. Whether the texts make a valid policy, and
- * which, does not depend on the files' names (only error messages name them), so a valid policy
- * is kept by the org and the texts alone: repositories that hold the same text share one frozen
- * {@link Policy}. Errors are kept by the names and texts, since they point into the files.
+ * `parseWithFloor(layers, orgLayer, { org })`, remembered. Whether the texts make a valid policy,
+ * and which, does not depend on the files' names (only error messages name them), so a valid
+ * policy is kept by the org and the texts alone (and where the org's file sits among them):
+ * repositories that hold the same text share one frozen {@link Policy}. Errors are kept by the
+ * names and texts, since they point into the files.
  */
 export function parsePolicyLayersCached(
   layers: PolicyLayer[],
   org: string,
   cache: BoundedCache<ParsedPolicy>,
+  orgLayer: PolicyLayer | null = null,
 ): ParsedPolicy {
   const texts = layers.map((l) => l.text);
-  const validKey = digest(['valid', org, ...texts]);
+  const orgAt = orgLayer ? layers.findIndex((l) => l.file === orgLayer.file) : -1;
+  const orgKey = orgLayer ? [String(orgAt), orgAt < 0 ? orgLayer.text : ''] : ['-'];
+  const validKey = digest(['valid', org, ...orgKey, ...texts]);
   const valid = cache.get(validKey);
   if (valid) return valid;
-  const invalidKey = digest(['invalid', org, ...layers.flatMap((l) => [l.file, l.text])]);
+  const invalidKey = digest([
+    'invalid',
+    org,
+    ...(orgLayer ? [orgLayer.file, orgLayer.text] : ['-']),
+    ...layers.flatMap((l) => [l.file, l.text]),
+  ]);
   const invalid = cache.get(invalidKey);
   if (invalid) return invalid;
-  const r = parsePolicyLayers(layers, { org });
+  const r = parseWithFloor(layers, orgLayer, { org });
   const result: ParsedPolicy = deepFreeze(
-    r.ok ? { ok: true, policy: r.policy } : { ok: false, errors: r.errors },
+    r.ok
+      ? { ok: true, policy: r.policy }
+      : { ok: false, errors: r.errors, ...(r.fallback ? { fallback: r.fallback } : {}) },
   );
   parsedWeight.set(
     result,
-    texts.reduce((n, t) => n + t.length * 2, 0),
+    texts.reduce((n, t) => n + t.length * 2, orgLayer ? orgLayer.text.length * 2 : 0),
   );
   cache.set(r.ok ? validKey : invalidKey, result);
   return result;
@@ -205,26 +227,44 @@ export async function policyForRepo(
     return { kind: 'none', policy: policyForNone() };
   }
 
-  const parsed = parsePolicyLayersCached(source.layers, owner, caches.parsed);
-  if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
-  const slugs = policyTeams(parsed.policy);
-  if (slugs.length === 0) {
-    return { kind: 'policy', policy: parsed.policy, layers: source.layers, teams: {} };
+  // The org's file sets the floor, whether or not the repository's file extends it.
+  const org = await readOrgPolicy(gh, owner, repo, source.layers, caches.files);
+  if (org.kind === 'error') return { kind: 'unreadable', message: org.message };
+  const parsed = parsePolicyLayersCached(source.layers, owner, caches.parsed, org.layer);
+  if (!parsed.ok) {
+    if (!parsed.fallback) return { kind: 'invalid', errors: parsed.errors };
+    const teams = await teamsOf(gh, owner, parsed.fallback, opts);
+    if (teams.unknown.length > 0) return { kind: 'invalid', errors: parsed.errors };
+    return {
+      kind: 'invalid',
+      errors: parsed.errors,
+      fallback: { policy: parsed.fallback, teams: teams.members },
+    };
   }
-  // Teams exist only in organisations; a team the org does not have makes the policy invalid.
-  const teams = opts.ownerIsOrg ? await opts.teams.members(gh, owner, slugs) : {};
-  const known = new Set(
-    Object.keys(teams).filter((s) => teams[s] !== null && teams[s] !== undefined),
-  );
-  const unknown = slugs.filter((s) => !known.has(s));
+  const { members, unknown } = await teamsOf(gh, owner, parsed.policy, opts);
   if (unknown.length > 0) {
     // Re-validated against the teams that exist, so the errors point at the lines naming the others.
-    const checked = parsePolicyLayers(source.layers, { org: owner, knownTeams: known });
+    const known = new Set(Object.keys(members).filter((s) => members[s]));
+    const checked = parseWithFloor(source.layers, org.layer, { org: owner, knownTeams: known });
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
     return {
       kind: 'unreadable',
       message: `the policy names teams that ${owner} does not have: ${unknown.join(', ')}`,
     };
   }
-  return { kind: 'policy', policy: parsed.policy, layers: source.layers, teams };
+  return { kind: 'policy', policy: parsed.policy, layers: source.layers, teams: members };
+}
+
+/** The members of every team a policy names; teams exist only in organisations. */
+async function teamsOf(
+  gh: GitHubClient,
+  owner: string,
+  policy: Policy,
+  opts: { ownerIsOrg: boolean; teams: TeamCache },
+): Promise<{ members: Record<string, string[] | null>; unknown: string[] }> {
+  const slugs = policyTeams(policy);
+  if (slugs.length === 0) return { members: {}, unknown: [] };
+  const members = opts.ownerIsOrg ? await opts.teams.members(gh, owner, slugs) : {};
+  const unknown = slugs.filter((s) => members[s] === null || members[s] === undefined);
+  return { members, unknown };
 }

@@ -312,3 +312,26 @@ export async function loadPolicySource(
     layers: chain.reverse().map((c) => ({ file: fileName(c.ref), text: c.text })),
   };
 }
+
+/**
+ * The organisation's policy file (its `.github` repository's), which sets the floor: the layer of
+ * `layers` that is that file, or else the file read from GitHub (with the cache), or none.
+ */
+export async function readOrgPolicy(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  layers: PolicyLayer[],
+  cache?: PolicyFileCache,
+): Promise<{ kind: 'ok'; layer: PolicyLayer | null } | { kind: 'error'; message: string }> {
+  const ref: FileRef = { owner, repo: ORG_CONFIG_REPO, path: POLICY_PATH };
+  const inChain = layers.find((l) => l.file.toLowerCase() === fileName(ref).toLowerCase());
+  if (inChain) return { kind: 'ok', layer: inChain };
+  if (repo.toLowerCase() === ORG_CONFIG_REPO) return { kind: 'ok', layer: null };
+  try {
+    const text = await readFile(gh, ref, cache);
+    return { kind: 'ok', layer: text === null ? null : { file: fileName(ref), text } };
+  } catch (err) {
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -172,6 +172,7 @@ export const POLICY_SPEC: ObjectSpec = {
           exclude: list(pathGlob),
           approvals: approvals(1, 1),
           reviewers: reviewers(true),
+          floor: { type: 'boolean', default: false },
         },
       },
       { uniqueBy: 'name' },
@@ -196,6 +197,15 @@ export const POLICY_SPEC: ObjectSpec = {
       required: ['label'],
       atLeastOne: ['teams', 'users'],
       properties: { label, teams: list(team), users: list(user) },
+    },
+    floor: {
+      type: 'object',
+      properties: {
+        enforcement: { type: 'boolean', default: false },
+        detection: { type: 'boolean', default: false },
+        approval: { type: 'boolean', default: false },
+        override: { type: 'boolean', default: false },
+      },
     },
     policy_file: {
       type: 'object',

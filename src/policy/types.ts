@@ -19,6 +19,21 @@ export interface CriticalRule {
   /** Number of counted approvals required, at least 1. */
   approvals: number;
   reviewers: Reviewers;
+  /** In the organisation's `.github` policy: repositories may tighten this rule, never loosen it. */
+  floor: boolean;
+  /** Which layer the rule came from, when the policy was read with its organisation's file. */
+  layer?: PolicyLayerName;
+}
+
+/** Where a requirement came from: the org's floor, the org's defaults, or the repository. */
+export type PolicyLayerName = 'org floor' | 'org default' | 'repository';
+
+/** Settings of the organisation's `.github` policy that repositories may tighten, never loosen. */
+export interface FloorSettings {
+  enforcement: boolean;
+  detection: boolean;
+  approval: boolean;
+  override: boolean;
 }
 
 export interface Requirement {
@@ -86,6 +101,8 @@ export interface Policy {
   apply_to_human_prs: boolean;
   approval: ApprovalSettings;
   override: OverrideSettings | null;
+  /** Read from the organisation's `.github` policy only (see floor.ts). */
+  floor: FloorSettings;
   /** Who must approve a change to the policy file itself (always a critical path). */
   policy_file: Requirement;
   actions: ActionSettings;

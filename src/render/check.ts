@@ -205,7 +205,7 @@ function requirementsSection(verdict: Verdict, ctx: RenderContext, limits: Limit
   const rows = reqs
     .slice(0, limits.requirements)
     .map((r) => [
-      `${r.satisfied === true ? '✅' : '❌'} ${escapeInline(r.rule, 100)}`,
+      `${r.satisfied === true ? '✅' : '❌'} ${escapeInline(r.rule, 100)}${layerNote(r.layer)}`,
       filesCell(r.files, limits.filesPerRule),
       `${formatCount(count(r.approvals))} from ${describeReviewers(r.reviewers, style)}`,
       names(r.approvedBy),
@@ -218,6 +218,13 @@ function requirementsSection(verdict: Verdict, ctx: RenderContext, limits: Limit
     reqs.length,
     'requirement',
   )}`;
+}
+
+const LAYERS: readonly string[] = ['org floor', 'org default', 'repository'];
+
+/** " (org floor)": which policy layer a requirement came from, when known. */
+export function layerNote(layer: unknown): string {
+  return typeof layer === 'string' && LAYERS.includes(layer) ? ` (${layer})` : '';
 }
 
 /** Why a review did not count, as the end of a sentence that starts with the reviewer. */

@@ -10,6 +10,7 @@ import {
   describeReviewers,
   discountReasonText,
   joinNames,
+  layerNote,
   nextSteps,
   plainStyle,
   shortSha,
@@ -89,7 +90,7 @@ export function renderText(verdict: Verdict, opts: TextOptions): string {
       if (!ok && r.missing > 0) parts.push(`missing ${formatCount(r.missing)}`);
       if (blockers.length > 0) parts.push(`changes requested by ${joinNames(blockers, max)}`);
       lines.push(
-        `  ${paint(ok ? 'green' : 'red', ok ? '✔' : '✘')} ${plainText(r.rule, 100)}: ${parts.join('; ')}`,
+        `  ${paint(ok ? 'green' : 'red', ok ? '✔' : '✘')} ${plainText(r.rule, 100)}${layerNote(r.layer)}: ${parts.join('; ')}`,
       );
       const files = Array.isArray(r.files) ? r.files : [];
       if (files.length > 0) {

@@ -34,12 +34,19 @@ export const CHECK_NAME = 'AI Governance';
 export const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 
 /**
+ * The org's policy file, read on every evaluation of a repository with its own policy: it may set
+ * a floor the repository's policy cannot loosen.
+ */
+export const ORG_POLICY_READ = `GET /repos/${OWNER}/.github/contents/${encodeURIComponent(POLICY_PATH)}`;
+
+/**
  * The reads of an evaluation, in order, before its writes (the nock fake does not answer the
  * head commit's check runs in the snapshot, so the app looks its run up by REST).
  */
 export function evaluationReads(headSha: string): string[] {
   return [
     'POST /graphql PullRequestSnapshot',
+    ORG_POLICY_READ,
     'POST /graphql TeamMembers',
     `GET ${REPO_PATH}/commits/${headSha}/check-runs`,
   ];

@@ -69,7 +69,7 @@ describe('an AI-assisted pull request that touches a critical path', () => {
       number: 7,
       policyExpression: 'HEAD:.github/ai-governance.yml',
     });
-    const teams = gh.requests[1]!;
+    const teams = gh.requests[2]!;
     expect(teams.body.variables).toEqual({
       org: OWNER,
       s0: 'payments-seniors',
@@ -77,7 +77,7 @@ describe('an AI-assisted pull request that touches a critical path', () => {
       s1: 'platform-leads',
       c1: null,
     });
-    const lookup = gh.requests[2]!;
+    const lookup = gh.requests[3]!;
     expect(lookup.query).toMatchObject({ check_name: CHECK_NAME, app_id: '1' });
 
     const check = gh.one('POST', `${R}/check-runs`).body;

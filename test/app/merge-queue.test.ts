@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CHECK_NAME,
   FakeGitHub,
+  ORG_POLICY_READ,
   OWNER,
   PAYMENTS_POLICY,
   REPO,
@@ -44,6 +45,7 @@ function mergeGroupEvent(number: number, queuedHead: string, groupSha = GROUP_SH
 const groupReads = (groupSha = GROUP_SHA) => [
   'POST /graphql MergeQueueEntries',
   'POST /graphql PullRequestSnapshot',
+  ORG_POLICY_READ,
   'POST /graphql TeamMembers',
   `GET ${R}/commits/${groupSha}/check-runs`,
 ];
@@ -154,13 +156,15 @@ describe('a merge group that carries the pull requests queued ahead', () => {
     expect(gh.calls()).toEqual([
       'POST /graphql MergeQueueEntries',
       'POST /graphql PullRequestSnapshot',
+      ORG_POLICY_READ,
       'POST /graphql TeamMembers',
       'POST /graphql PullRequestSnapshot',
+      ORG_POLICY_READ,
       'POST /graphql TeamMembers',
       `GET ${R}/commits/${GROUP_SHA}/check-runs`,
       `POST ${R}/check-runs`,
     ]);
-    expect(gh.requests[3]!.body.variables.number).toBe(6);
+    expect(gh.requests[4]!.body.variables.number).toBe(6);
     const check = gh.one('POST', `${R}/check-runs`).body;
     expect(check.head_sha).toBe(GROUP_SHA);
     expect(check.conclusion).toBe('action_required');

@@ -154,9 +154,10 @@ describe('an invalid policy', () => {
     gh = new FakeGitHub({ policyText: text, teams: TEAMS, prs: [pr] });
     await app.receive('pull_request', pullRequestEvent('opened', pr));
 
-    // No team read, no comment, label or review request: only the failing check.
+    // The org's file (for its floor), no team read, no comment, label or review request.
     expect(gh.calls()).toEqual([
       'POST /graphql PullRequestSnapshot',
+      `GET ${ORG_POLICY_URL}`,
       `GET ${R}/commits/${pr.headSha}/check-runs`,
       `POST ${R}/check-runs`,
     ]);
@@ -324,7 +325,8 @@ describe('a pull request that changes the policy file', () => {
     await app.receive('pull_request', pullRequestEvent('opened', pr));
 
     expect(gh.requests[0]!.body.variables.policyExpression).toBe(`HEAD:${POLICY_PATH}`);
-    expect(contentsPaths()).toEqual([]);
+    // Only the org's file is read over REST (for its floor), never the PR's.
+    expect(contentsPaths()).toEqual([ORG_POLICY_URL]);
     const check = gh.one('POST', `${R}/check-runs`).body;
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title).toBe(

@@ -44,6 +44,7 @@ export function policy(over: Partial<Policy> = {}): Policy {
       comment: true,
       while_evaluating: false,
     },
+    floor: { enforcement: false, detection: false, approval: false, override: false },
     ...over,
   };
 }
@@ -55,6 +56,7 @@ export function rule(over: Partial<CriticalRule> = {}): CriticalRule {
     exclude: [],
     approvals: 2,
     reviewers: { teams: ['payments-seniors'], users: [] },
+    floor: false,
     ...over,
   };
 }

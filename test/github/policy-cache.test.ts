@@ -429,7 +429,12 @@ critical_paths:
       teams,
       caches,
     });
-    expect(calls).toEqual(['graphql']);
+    // The org's file is asked for each time (its floor applies; a 404 has no ETag), teams once.
+    expect(calls).toEqual([
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      'graphql',
+      'GET /repos/{owner}/{repo}/contents/{path}',
+    ]);
 
     const other = teamClient({});
     const missing = await policyForRepo(other.gh, 'other', 'api', {

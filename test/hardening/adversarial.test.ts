@@ -224,7 +224,14 @@ describe('detection that cannot be switched off from the PR', () => {
       repo: REPO,
       policyExpression: `HEAD:${POLICY_PATH}`,
     });
-    expect(gh!.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+    // The only file read over REST is the org's policy (its floor), from its default branch.
+    expect(gh!.requests.filter((r) => r.path.includes('/contents/'))).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        path: `/repos/${OWNER}/.github/contents/${encodeURIComponent(POLICY_PATH)}`,
+        query: {},
+      }),
+    ]);
   });
 
   it('a PR that edits the policy to exempt itself: judged by the default branch, and critical', async () => {

@@ -39,6 +39,7 @@ describe('defaults', () => {
         allow_contributors: false,
       },
       override: null,
+      floor: { enforcement: false, detection: false, approval: false, override: false },
       policy_file: { approvals: 1, reviewers: { teams: [], users: [] } },
       actions: {
         label: 'ai-assisted',
@@ -82,6 +83,7 @@ describe('defaults', () => {
         exclude: [],
         approvals: 1,
         reviewers: { teams: [], users: ['dba'] },
+        floor: false,
       },
     ]);
   });
@@ -206,6 +208,7 @@ _extends: .github
       exclude: ['**/*.md'],
       approvals: 2,
       reviewers: { teams: ['payments-seniors'], users: ['alice'] },
+      floor: false,
     });
     expect(policy.detection.ignore_authors).toEqual(['dependabot[bot]', 'renovate[bot]']);
     expect(policy.override).toEqual({

@@ -410,7 +410,7 @@ describe('error reporting', () => {
   it('formats as file:line:column: message; fix', () => {
     const [e] = errorsOf('version: 1\naproval: {}\n');
     expect(formatPolicyError(e!)).toBe(
-      `${FILE}:2:1: unknown key \`aproval\` in the policy (did you mean \`approval\`?); rename it to \`approval\` or remove it; keys allowed here: version, enforcement, detection, critical_paths, ai_default, apply_to_human_prs, approval, override, policy_file, actions`,
+      `${FILE}:2:1: unknown key \`aproval\` in the policy (did you mean \`approval\`?); rename it to \`approval\` or remove it; keys allowed here: version, enforcement, detection, critical_paths, ai_default, apply_to_human_prs, approval, override, floor, policy_file, actions`,
     );
   });
 
