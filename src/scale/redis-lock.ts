@@ -147,6 +147,23 @@ export class RedisLock implements KeyedLock {
   }
 
   /** Closes the Redis connection when this lock opened it. */
+  /** True when Redis answers PING within `timeoutMs`; for the health endpoint. */
+  async ping(timeoutMs = 2_000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      const answer = this.redis.ping().then(
+        (pong) => pong === 'PONG',
+        () => false,
+      );
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     if (!this.ownsClient) return;
     try {

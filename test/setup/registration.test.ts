@@ -3,7 +3,6 @@
  * path the running app listens on. `npm start` (dist/src/start.js, built by `npm test`) is run
  * as a user runs it: once with no credentials (the set-up page), once with them (the app).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,27 +15,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSetupServer } from '../../src/setup/server.js';
 import { DEFAULT_WEBHOOK_PATH, hookTarget } from '../../src/setup/manifest.js';
 import { example, privateKey } from '../app/helpers.js';
+import { npmStart, stopAll } from './npm-start.js';
 
 const root = join(import.meta.dirname, '../..');
-const START = join(root, 'dist/src/start.js');
 const APP_YML = readFileSync(join(root, 'app.yml'), 'utf8');
 const SECRET = 'registration-test-secret';
 
 let dir: string;
-const children: ChildProcess[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'aig-setup-'));
 });
 
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null) {
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
-    }
-  }
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
   nock.cleanAll();
 });
@@ -49,37 +41,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs `npm start`'s entry in `dir` with only the given settings, until it listens on `port`. */
-async function start(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [START], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      // No redelivery round at start-up: it would ask GitHub for past deliveries.
-      REDELIVERY_INTERVAL: 'off',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not listen on ${port}:\n${output}`);
-    const up = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' }).then(
-      () => true,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const start = (env: Record<string, string>, port: number) => npmStart(dir, env, port);
 
 /** The manifest in the set-up page's form, as the browser posts it to GitHub. */
 function manifestOf(html: string): Record<string, any> {
