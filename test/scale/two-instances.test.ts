@@ -1,6 +1,6 @@
 /**
  * Two real app processes behind one "load balancer" behave as one app: both run the built entry
- * point (`probot run dist/src/index.js`, exactly what `npm start` runs) with the same `REDIS_URL`,
+ * point (`probot run dist/src/index.js`, which runs the app as `npm start` does) with the same `REDIS_URL`,
  * against the loopback fake GitHub. Interleaved signed webhooks for the same pull requests go to
  * both: the same delivery twice, and a review and a push in the same moment. The fake must end up
  * with one check run per head commit, one audit comment per PR, and the right conclusions.
