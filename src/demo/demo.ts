@@ -10,12 +10,21 @@ import type { Level } from 'pino';
 import { CHECK_NAME } from '../github/check-run.js';
 import { FakeGitHubState, type ReviewerRef } from '../fake-github/state.js';
 import { parsePolicy } from '../policy/load.js';
-import type { PolicyError } from '../policy/types.js';
+import { compilePathMatcher } from '../policy/globs.js';
+import type { Policy, PolicyError } from '../policy/types.js';
 import { COMMENT_MARKER } from '../render/escape.js';
 import { startHarness, throwawayKeys, type Harness } from './harness.js';
 import { blocksToText, markdownToText, parseMarkdown, terminalSafe } from './markdown.js';
 import { renderPage } from './page.js';
-import { DEMO_ORG, DEMO_REPO, PEOPLE, STORY, setUpWorld, type StoryStep } from './story.js';
+import {
+  DEMO_ORG,
+  DEMO_REPO,
+  PEOPLE,
+  STORY,
+  STORY_FILES,
+  setUpWorld,
+  type StoryStep,
+} from './story.js';
 
 /** The demo's own policy, shipped in the package. */
 export const DEMO_POLICY = 'policies/demo.yml';
@@ -121,6 +130,14 @@ const ICON: Record<string, string> = {
   neutral: '⚪',
 };
 
+/** True when some critical-path rule of the policy matches a file the story changes. */
+export function matchesStory(policy: Policy): boolean {
+  return policy.critical_paths.some((rule) => {
+    const matches = compilePathMatcher(rule.paths, rule.exclude);
+    return STORY_FILES.some((f) => matches(f));
+  });
+}
+
 /** Plays the whole story; resolves when the page is written and both servers are closed. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
@@ -186,6 +203,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `@${DEMO_ORG}/incident-commanders (@${PEOPLE.commander}). Repository ${DEMO_REPO}, ` +
       `policy ${terminalSafe(policyFile)}.\n`,
   );
+  if (options.policyFile && !matchesStory(parsed.policy)) {
+    out(
+      `${paint('33', 'Warning')}: no critical path in ${terminalSafe(policyFile)} matches a file the ` +
+        `demo's pull requests change (${STORY_FILES.join(', ')}), so none of its rules will be ` +
+        `seen at work; add 'services/payments/**' to a rule's paths to see one hold a pull request.\n`,
+    );
+  }
   if (world.addedTeams.length > 0) {
     out(
       `Teams your policy names were added to the sample organisation: ` +

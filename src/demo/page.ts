@@ -8,17 +8,21 @@ import type { DemoResult, StepResult } from './demo.js';
 import { escapeHtml, markdownToHtml } from './markdown.js';
 import { DEMO_ORG, DEMO_REPO, PEOPLE, PAYMENTS_TEAM, COMMANDERS_TEAM } from './story.js';
 
+/** Colour emoji fonts of each platform, so that ✅ ⏳ ❌ ⚠️ do not show as empty boxes. */
+export const EMOJI_FONTS =
+  '"Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"';
+
 const CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f8fa; color: #1f2328; font: 14px/1.5 -apple-system,
-  BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; }
+  BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif, ${EMOJI_FONTS}; }
 main { max-width: 980px; margin: 0 auto; padding: 24px 16px 64px; }
 header h1 { font-size: 26px; margin: 8px 0 4px; }
 header p { margin: 4px 0; color: #59636e; }
 a { color: #0969da; }
-code, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace;
-  font-size: 85%; }
+code, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace,
+  ${EMOJI_FONTS}; font-size: 85%; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0;
   background: #fff; border: 1px solid #d1d9e0; border-radius: 6px; padding: 12px 16px; }
 .facts dt { color: #59636e; }
@@ -66,6 +70,10 @@ section.step > h2 { font-size: 20px; margin: 0 0 4px; padding-bottom: 6px;
   max-width: 100%; overflow: auto; }
 .markdown-body th, .markdown-body td { border: 1px solid #d1d9e0; padding: 6px 13px; }
 .markdown-body th { font-weight: 600; background: #f6f8fa; }
+.markdown-body td.status { white-space: nowrap; }
+details.repeated { border-top: 0; margin: 0 0 16px; }
+details.repeated > summary { padding: 0; }
+details.repeated > .markdown-body { padding: 8px 0 0; }
 .markdown-body tr:nth-child(2n) td { background: #f6f8fa; }
 .markdown-body blockquote { color: #59636e; border-left: .25em solid #d1d9e0; padding: 0 1em; }
 .markdown-body hr { border: 0; border-top: 2px solid #d1d9e0; margin: 24px 0; }
@@ -76,6 +84,54 @@ details.policy pre { margin: 0; padding: 12px 16px; border-top: 1px solid #d1d9e
   overflow: auto; }
 footer { margin-top: 48px; color: #59636e; font-size: 12px; }
 `;
+
+const STATUS_CELL = /<td([^>]*)>(\s*(?:✅|❌|⏳|⚠️|⚠|✔|✘))/gu;
+
+/** Markdown to HTML, with table cells that start with a status mark kept on one line. */
+function markdownHtml(markdown: string): string {
+  return markdownToHtml(markdown).replace(STATUS_CELL, '<td$1 class="status">$2');
+}
+
+/** Blocks of markdown: the text between blank lines, with fenced code kept whole. */
+export function markdownBlocks(markdown: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (!fenced && line.trim() === '') {
+      if (current.length > 0) blocks.push(current.join('\n'));
+      current = [];
+    } else {
+      current.push(line);
+    }
+  }
+  if (current.length > 0) blocks.push(current.join('\n'));
+  return blocks;
+}
+
+/**
+ * The audit comment, with each run of blocks the check run above already shows (the comment
+ * repeats the verdict, then adds its history) collapsed under one summary line.
+ */
+export function commentHtml(comment: string, checkSummary: string | null): string {
+  const seen = new Set(markdownBlocks(checkSummary ?? '').map((b) => b.trim()));
+  const groups: { repeated: boolean; blocks: string[] }[] = [];
+  for (const block of markdownBlocks(comment)) {
+    const repeated = seen.has(block.trim());
+    const last = groups.at(-1);
+    if (last && last.repeated === repeated) last.blocks.push(block);
+    else groups.push({ repeated, blocks: [block] });
+  }
+  return groups
+    .map(({ repeated, blocks }) => {
+      const html = markdownHtml(blocks.join('\n\n'));
+      return repeated
+        ? `<details class="repeated"><summary>As in the check run above (${blocks.length} part${blocks.length === 1 ? '' : 's'})</summary><div class="markdown-body">${html}</div></details>`
+        : html;
+    })
+    .join('\n');
+}
 
 function pill(conclusion: string | null): string {
   const c = conclusion ?? 'pending';
@@ -103,12 +159,12 @@ function checkCard(step: StepResult): string {
     return `<div class="card"><div class="head"><span class="who">Checks</span></div><div class="none">No check run.</div></div>`;
   }
   const details = check.text
-    ? `<details><summary>Details</summary><div class="markdown-body">${markdownToHtml(check.text)}</div></details>`
+    ? `<details><summary>Details</summary><div class="markdown-body">${markdownHtml(check.text)}</div></details>`
     : '';
   return (
     `<div class="card check"><div class="head"><span class="who">Check run: ${escapeHtml(check.name)}</span>` +
     `${pill(check.conclusion ?? check.status)}<span class="title">${escapeHtml(check.title ?? '')}</span></div>` +
-    `<div class="markdown-body">${markdownToHtml(check.summary ?? '')}</div>${details}</div>`
+    `<div class="markdown-body">${markdownHtml(check.summary ?? '')}</div>${details}</div>`
   );
 }
 
@@ -125,7 +181,7 @@ function commentCard(step: StepResult): string {
   return (
     `<div class="card comment"><div class="head"><span class="who">ai-governance[bot]</span>` +
     `<span class="meta">${escapeHtml(change)}</span></div>` +
-    `<div class="markdown-body">${markdownToHtml(c.body)}</div></div>`
+    `<div class="markdown-body">${commentHtml(c.body, step.check?.summary ?? null)}</div></div>`
   );
 }
 

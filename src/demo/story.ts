@@ -120,6 +120,16 @@ const review = (
   return pullRequestReviewEvent(state, DEMO_REPO, number, r.id, 'submitted');
 };
 
+/** The files the story's pull requests change, by pull request. */
+const HUMAN_PR_FILES = ['services/payments/rounding.ts', 'services/payments/rounding.test.ts'];
+const AI_PR_FILES = [
+  'services/payments/refunds.ts',
+  'services/payments/refunds.test.ts',
+  'services/payments/README.md',
+];
+/** Every path the story changes: a policy whose rules match none of them shows none at work. */
+export const STORY_FILES: readonly string[] = [...new Set([...HUMAN_PR_FILES, ...AI_PR_FILES])];
+
 /** The six steps. `prs` holds the numbers of the PRs opened so far (the human one, then the AI one). */
 export const STORY: readonly StoryStep[] = [
   {
@@ -132,7 +142,7 @@ export const STORY: readonly StoryStep[] = [
         title: 'Round refund amounts half-to-even',
         body: 'Banker’s rounding for refunds, as finance asked.',
         commits: [{ message: 'Round refund amounts half-to-even' }],
-        files: ['services/payments/rounding.ts', 'services/payments/rounding.test.ts'],
+        files: HUMAN_PR_FILES,
       });
       prs.push(pr.number);
       return {
@@ -152,11 +162,7 @@ export const STORY: readonly StoryStep[] = [
         title: 'Retry refunds that time out',
         body: 'A refund whose provider call times out is retried once before it is reported.',
         commits: [{ message: 'Retry refunds that time out', coAuthors: [CLAUDE] }],
-        files: [
-          'services/payments/refunds.ts',
-          'services/payments/refunds.test.ts',
-          'services/payments/README.md',
-        ],
+        files: AI_PR_FILES,
       });
       prs.push(pr.number);
       return {
@@ -206,7 +212,7 @@ export const STORY: readonly StoryStep[] = [
         DEMO_REPO,
         pr,
         [{ message: 'Cap refund retries at three', coAuthors: [CLAUDE] }],
-        { files: ['services/payments/refunds.ts'] },
+        { files: [AI_PR_FILES[0]!] },
       );
       return {
         pr,
