@@ -142,9 +142,14 @@ afterAll(() => {
 });
 
 describe('the packed package, installed outside the project', () => {
-  it('is a scoped package whose prepare script builds dist/', () => {
+  it('is a scoped package whose prepare and prepack scripts build dist/', () => {
     expect(pkg.name).toMatch(/^@[a-z0-9-]+\/ai-governance$/);
-    expect(pkg.scripts.prepare).toBe('npm run build');
+    // Installing from git builds dist/ (prepare, when it is missing: a clone never has it);
+    // packing always builds afresh (prepack), then ships the lock as npm-shrinkwrap.json.
+    expect(pkg.scripts.prepare).toMatch(
+      /existsSync\('dist\/src\/cli\/main\.js'\).*\|\| npm run build$/,
+    );
+    expect(pkg.scripts.prepack).toMatch(/^npm run build && .*npm-shrinkwrap\.json/);
     expect(Object.keys(pkg.bin)).toEqual(['ai-governance']);
   });
 
