@@ -60,7 +60,11 @@ const ALIAS_BOMB = [
 ].join('\n');
 
 const BAD_POLICIES: [string, string, string][] = [
-  ['invalid YAML', 'version: 1\ncritical_paths: [\n', `${POLICY_PATH}:3:1: YAML syntax error`],
+  [
+    'invalid YAML',
+    'version: 1\ncritical_paths: [\n',
+    `${POLICY_PATH}:2:17: YAML syntax error: the flow list opened with \`[\` on line 2 is never closed`,
+  ],
   [
     'wrong types',
     'version: 1\ncritical_paths:\n  - name: payments\n    paths: "services/**"\n    approvals: two\n    reviewers:\n      users: [bob]\n',
