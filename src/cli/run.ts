@@ -24,6 +24,10 @@ const COMMANDS: Record<
     summary: 'Judge the current branch offline, as the GitHub App would judge its PR',
     run: checkCommand,
   },
+  redeliver: {
+    summary: "Ask GitHub to send again the app's webhook deliveries that failed (cron, Actions)",
+    run: async (args, io) => (await import('./redeliver.js')).redeliverCommand(args, io),
+  },
   demo: {
     summary: 'See the app at work on sample pull requests, against a fake GitHub (offline)',
     // Loaded on demand: it brings Probot and the fake GitHub, which the other commands do not need.
