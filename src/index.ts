@@ -3,7 +3,8 @@
  * evaluations of one pull request are serialised across every instance sharing that Redis (Probot
  * shares its rate-limit throttling through the same Redis); without it, within this process.
  * Failed webhook deliveries are redelivered after start-up and on the schedule the `REDELIVERY_*`
- * variables set (see github/recovery-config.ts), one round at a time under the same lock.
+ * variables set, and stale verdicts reconciled after start-up unless `RECONCILE_ON_START=false`
+ * (see github/recovery-config.ts), one round at a time under the same lock.
  * `GET /healthz` says the app is up and whether that Redis answers (see health.ts).
  */
 import { pino } from 'pino';
