@@ -1,7 +1,7 @@
 import type { Context, Probot } from 'probot';
 import { POLICY_PATH } from './policy/types.js';
 import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
-import { describeError, type GitHubClient } from './github/client.js';
+import { describeError, errorStatus, type GitHubClient } from './github/client.js';
 import type {
   AppIdentity,
   EvaluationDeps,
@@ -17,6 +17,7 @@ import {
 } from './github/locate.js';
 import { TeamCache } from './github/team-cache.js';
 import { failOnLockError } from './scale/lock-failure.js';
+import { storeFreeClient } from './scale/store-free-client.js';
 import { limitRequestTime } from './github/request-timeout.js';
 import { retrySecondaryLimits, type SecondaryRetryOptions } from './github/secondary-limit.js';
 import { evaluateMarked, isSettled } from './github/settled.js';
@@ -114,7 +115,9 @@ export function aiGovernance(options: AppOptions = {}) {
     const github = (context: Context): GitHubClient => pacing.client(context);
 
     async function run(context: Context, target: Omit<Target, 'deliveryId'>): Promise<void> {
-      await evaluateWith(github(context), context.log, { ...target, deliveryId: context.id });
+      await evaluateWith(github(context), context.log, { ...target, deliveryId: context.id }, () =>
+        storeFreeClient(context, requestTimeoutMs),
+      );
     }
 
     /** The one evaluation path: events, redelivered events and reconciliation all use it. */
@@ -122,6 +125,7 @@ export function aiGovernance(options: AppOptions = {}) {
       gh: GitHubClient,
       log: EvaluationDeps['log'],
       target: Target,
+      storeFreeGh?: EvaluationDeps['storeFreeGh'],
     ): Promise<EvaluationReport> {
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
       const me = await appIdentity();
@@ -134,6 +138,7 @@ export function aiGovernance(options: AppOptions = {}) {
         ...(options.inProgressAfterMs !== undefined
           ? { inProgressAfterMs: options.inProgressAfterMs }
           : {}),
+        ...(storeFreeGh ? { storeFreeGh } : {}),
       };
       // A lock that cannot be taken (store down, PR held too long) ends in a failing check.
       return lock
@@ -175,7 +180,18 @@ export function aiGovernance(options: AppOptions = {}) {
           try {
             const { owner, repo } = context.repo();
             const me = await appIdentity().catch(() => null);
-            await writeFailingCheck(github(context), owner, repo, sha, message, me?.id ?? null);
+            const write = (gh: GitHubClient) =>
+              writeFailingCheck(gh, owner, repo, sha, message, me?.id ?? null);
+            await write(github(context)).catch((firstErr: unknown) => {
+              // Not an answer from GitHub: the shared store (Redis) may be what failed. Try once
+              // without it. GitHub's own refusals were already retried by Octokit.
+              const storeFree =
+                errorStatus(firstErr) === undefined
+                  ? storeFreeClient(context, requestTimeoutMs)
+                  : null;
+              if (!storeFree) throw firstErr;
+              return write(storeFree);
+            });
           } catch (writeErr) {
             context.log.error(
               { err: writeErr, deliveryId: context.id },

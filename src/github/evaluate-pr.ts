@@ -12,7 +12,7 @@ import {
   type CheckRunResult,
   type ExistingCheckRun,
 } from './check-run.js';
-import { describeError } from './client.js';
+import { describeError, errorStatus } from './client.js';
 import type { EvaluationDeps, EvaluationReport, Target } from './evaluation.js';
 import { readPullRequest, type PullRequestSnapshot } from './facts.js';
 import { policyForRepo } from './policy-for-repo.js';
@@ -109,15 +109,23 @@ export async function evaluatePullRequest(
     );
     if (checkSha) {
       const verdict = failed(message);
-      try {
-        writes.check = await writeCheck(
-          deps,
+      const failing = (d: EvaluationDeps) =>
+        writeCheck(
+          d,
           target,
-          checkSha,
+          checkSha!,
           verdict,
-          { headSha: checkSha, policyFile: POLICY_PATH, org: owner },
+          { headSha: checkSha!, policyFile: POLICY_PATH, org: owner },
           [],
         );
+      try {
+        writes.check = await failing(deps).catch(async (firstErr: unknown) => {
+          // Not an answer from GitHub: the shared store (Redis) may be what failed. Try once
+          // without it. GitHub's own refusals were already retried by Octokit.
+          const storeFree = errorStatus(firstErr) === undefined ? deps.storeFreeGh?.() : null;
+          if (!storeFree) throw firstErr;
+          return failing({ ...deps, gh: storeFree });
+        });
       } catch (writeErr) {
         log.error(
           { err: writeErr, deliveryId: target.deliveryId },

@@ -20,6 +20,11 @@ export interface EvaluationDeps {
   deadlineMs?: number;
   /** After this long a new head commit shows an in-progress check; negative: never. */
   inProgressAfterMs?: number;
+  /**
+   * A client that does not depend on the shared store (Redis), for a failing check that must get
+   * through when that store fails (see scale/store-free-client.ts).
+   */
+  storeFreeGh?: () => GitHubClient | null;
 }
 
 export interface Target {

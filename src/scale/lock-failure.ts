@@ -31,7 +31,9 @@ export async function failOnLockError(
   );
   const sha = target.mergeGroupSha ?? target.headSha;
   if (!sha) throw err;
-  const check = await writeFailingCheck(deps.gh, owner, repo, sha, err.message, deps.app.id);
+  // Written without the shared store: when the lock store is down, so is Probot's throttling.
+  const gh = deps.storeFreeGh?.() ?? deps.gh;
+  const check = await writeFailingCheck(gh, owner, repo, sha, err.message, deps.app.id);
   return {
     outcome: 'error',
     headSha: sha,
