@@ -14,6 +14,15 @@ import { GLOBSTAR, Minimatch } from 'minimatch';
  */
 
 type SegmentTest = (segment: string) => boolean;
+
+/**
+ * What the matchers did: `steps` counts the placements of pieces tried (each a sticky expression
+ * without wildcards, so bounded by the piece's length), `wholeSegment` the segments tested with
+ * minimatch's whole expression, which is only safe with at most one wildcard run. Tests read them
+ * to prove the time bound, and to notice if a minimatch upgrade writes its expressions so that the
+ * piecewise scanner no longer recognises them.
+ */
+export const identityMatchSteps = { steps: 0, wholeSegment: 0 };
 type Part = SegmentTest | typeof GLOBSTAR;
 
 const OPTIONS = { nocase: true, dot: true, noext: true, nocomment: true } as const;
@@ -80,6 +89,7 @@ function piecewise(re: RegExp): SegmentTest | null {
       const piece = compiled[i]!;
       let found = -1;
       for (let pos = at + runs[i - 1]!.min; pos <= s.length; pos++) {
+        identityMatchSteps.steps++;
         piece.lastIndex = pos;
         if (piece.test(s)) {
           found = piece.lastIndex;
@@ -91,6 +101,7 @@ function piecewise(re: RegExp): SegmentTest | null {
     }
     const lowest = at + runs[runs.length - 1]!.min;
     for (let pos = s.length; pos >= lowest && s.length - pos <= lastReach; pos--) {
+      identityMatchSteps.steps++;
       last.lastIndex = pos;
       if (last.test(s)) return true;
     }
@@ -102,7 +113,10 @@ function segmentTest(part: string | RegExp): SegmentTest {
   if (typeof part === 'string') return (s) => s === part;
   const scan = piecewise(part);
   if (scan) return scan;
-  return (s) => part.test(s);
+  return (s) => {
+    identityMatchSteps.wholeSegment++;
+    return part.test(s);
+  };
 }
 
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;

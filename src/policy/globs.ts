@@ -2,14 +2,15 @@
  * Glob checks and the path matcher used for critical-path rules.
  *
  * Patterns mean what `minimatch(path, pattern, { dot: true })` says. The matcher is compiled once
- * per policy and never backtracks badly, whatever the path: minimatch parses each pattern into
- * path segments once; literal segments are compared as strings, `**` sections are placed
- * greedily from the left (as minimatch does), a segment with at most one `*` uses minimatch's own
- * regular expression for that segment, and a segment with more is matched by a small wildcard
- * scanner instead of a regular expression that could backtrack for a long time. Paths that no Git
- * tree can hold (empty, `.` or `..` segments) are handed to minimatch itself.
+ * per policy and never backtracks, whatever the path, and its safety depends on no other
+ * library's regular expressions: brace expansion is minimatch's (a string rewrite, bounded by
+ * {@link estimateBraceAlternatives}); each alternative is split into segments here; literal
+ * segments are compared as strings, `**` sections are placed greedily from the left (as minimatch
+ * does), and a wildcard segment is matched by a small scanner of this module in time proportional
+ * to the segment times the glob ({@link matchSteps} counts its steps, so tests can prove the
+ * bound). Paths that no Git tree can hold (empty, `.` or `..` segments) are handed to minimatch.
  */
-import { braceExpand, GLOBSTAR, Minimatch, type MinimatchOptions } from 'minimatch';
+import { braceExpand, Minimatch, type MinimatchOptions } from 'minimatch';
 import { MAX_BRACE_ALTERNATIVES, MAX_GLOB_LENGTH } from './limits.js';
 
 const MM_OPTIONS: MinimatchOptions = { dot: true };
@@ -367,8 +368,10 @@ type SegmentTest =
       hasStar: boolean;
       prefix: string;
       suffix: string;
-    }
-  | { kind: 'regexp'; re: RegExp };
+    };
+
+/** A `**` segment: any number of directories. */
+const GLOBSTAR = Symbol('**');
 type Part = string | SegmentTest | typeof GLOBSTAR;
 
 interface Alternative {
@@ -484,6 +487,12 @@ function scanTest(tokens: Token[]): SegmentTest {
   };
 }
 
+/**
+ * Steps the matchers have taken: one per character compared by the segment scanner, one per
+ * segment placement tried between globstars. Tests read it to prove the time bound.
+ */
+export const matchSteps = { count: 0 };
+
 /** Wildcard match of one segment: O(segment × tokens) at worst, never exponential. */
 function scan(tokens: Token[], s: string): boolean {
   let ti = 0;
@@ -491,6 +500,7 @@ function scan(tokens: Token[], s: string): boolean {
   let starTi = -1;
   let starSi = 0;
   while (si < s.length) {
+    matchSteps.count++;
     const t = tokens[ti];
     if (t !== undefined && t.kind === 'star') {
       starTi = ti++;
@@ -511,13 +521,11 @@ function scan(tokens: Token[], s: string): boolean {
 }
 
 /**
- * A test for one path segment. `pre*suf` (the common case) becomes two string comparisons; other
- * wildcard segments are scanned after cheap checks on length and on the literal text at both
- * ends. minimatch's own expression is kept only if the segment glob is missing (never for
- * patterns that pass {@link globProblem}).
+ * A test for one wildcard path segment. `pre*suf` (the common case) becomes two string
+ * comparisons; other wildcard segments are scanned after cheap checks on length and on the literal
+ * text at both ends.
  */
-function segmentTest(glob: string, re: RegExp): SegmentTest {
-  if (!glob) return { kind: 'regexp', re };
+function segmentTest(glob: string): SegmentTest {
   const tokens = tokenize(glob);
   const stars = tokens.filter((t) => t.kind === 'star').length;
   const simple = tokens.every((t) => t.kind === 'star' || t.kind === 'char');
@@ -538,9 +546,26 @@ function testSegment(t: SegmentTest, s: string): boolean {
       if (t.hasStar ? s.length < t.fixed : s.length !== t.fixed) return false;
       if (!s.startsWith(t.prefix) || !s.endsWith(t.suffix)) return false;
       return scan(t.tokens, s);
-    case 'regexp':
-      return t.re.test(s);
   }
+}
+
+/**
+ * The segments of one brace-expanded alternative (of a pattern that passed {@link globProblem}):
+ * `**` is a globstar (several in a row are one, as in minimatch), a segment with `*`, `?` or a
+ * class is a wildcard test, any other is compared as it is.
+ */
+function partsOf(alternative: string): Part[] {
+  const parts: Part[] = [];
+  for (const segment of alternative.split('/')) {
+    if (segment === '**') {
+      if (parts[parts.length - 1] !== GLOBSTAR) parts.push(GLOBSTAR);
+    } else if (/[*?[]/.test(segment)) {
+      parts.push(segmentTest(segment));
+    } else {
+      parts.push(segment);
+    }
+  }
+  return parts;
 }
 
 function compileSet(patterns: readonly string[]): CompiledSet {
@@ -554,20 +579,12 @@ function compileSet(patterns: readonly string[]): CompiledSet {
   for (const pattern of patterns) {
     const problem = globProblem(pattern);
     if (problem) throw new Error(`invalid path glob \`${pattern}\`: ${problem}`);
-    const mm = new Minimatch(pattern, MM_OPTIONS);
-    set.fallback.push(mm);
-    if (mm.set.length !== mm.globParts.length) {
-      throw new Error(`cannot compile path glob \`${pattern}\``);
-    }
-    mm.set.forEach((parsed, ai) => {
-      const globs = mm.globParts[ai]!;
-      const parts: Part[] = parsed.map((part, si): Part => {
-        if (typeof part === 'string' || part === GLOBSTAR) return part;
-        return segmentTest(globs[si] ?? '', part);
-      });
+    set.fallback.push(new Minimatch(pattern, MM_OPTIONS));
+    for (const alternative of braceExpand(pattern, MM_OPTIONS)) {
+      const parts = partsOf(alternative);
       if (parts.every((p) => typeof p === 'string')) {
         set.exact.add(parts.join('/'));
-        return;
+        continue;
       }
       let node = set.root;
       let prefix = 0;
@@ -596,7 +613,7 @@ function compileSet(patterns: readonly string[]): CompiledSet {
       } else {
         node.alternatives.push(alt);
       }
-    });
+    }
   }
   return set;
 }
@@ -631,6 +648,7 @@ function alternativeMatches(alt: Alternative, segs: string[]): boolean {
     const len = end - k;
     let found = false;
     for (; at + len <= tailStart; at++) {
+      matchSteps.count++;
       if (sectionAt(parts, k, end, segs, at)) {
         found = true;
         break;

@@ -8,6 +8,7 @@ import {
   globIssue,
   globProblem,
   identityGlobProblem,
+  matchSteps,
 } from '../../src/policy/globs.js';
 import { makeGlobWorkload, runGlobWorkload } from '../../src/policy/glob-workload.js';
 
@@ -241,5 +242,55 @@ describe('compilePathMatcher', () => {
     expect(runGlobWorkload(w)).toBe(expected.length);
     // Deterministic: the benchmark always sees the same input.
     expect(makeGlobWorkload(200, 3500)).toEqual(w);
+  });
+});
+
+describe('the time bound, counted in steps rather than timed', () => {
+  // Globs that make a backtracking matcher take time exponential in their wildcards.
+  const ADVERSARIAL: [string, (n: number) => string][] = [
+    ['*a*a*a*a*a*b*', (n) => 'a'.repeat(n)],
+    ['*a?a?a?a?c*', (n) => 'ab'.repeat(n / 2)],
+    ['x/**/[ab]*a*a*c*', (n) => `x/${'a/'.repeat(n / 4)}${'a'.repeat(n)}`],
+    [
+      '**/*a*a*a*/**/*a*a*b*/**/c',
+      (n) => `${Array.from({ length: n / 5 }, () => 'aaaa').join('/')}/c`,
+    ],
+  ];
+
+  // (minimatch itself is not asked about these paths: its expressions would take minutes.)
+  const stepsFor = (glob: string, path: string): number => {
+    const m = compilePathMatcher([glob], []);
+    const before = matchSteps.count;
+    m(path);
+    return matchSteps.count - before;
+  };
+
+  it.each(ADVERSARIAL)(
+    '%s: at most path × glob steps, growing linearly with the path',
+    (glob, make) => {
+      const counts = [1000, 2000, 4000].map((n) => {
+        const path = make(n);
+        const steps = stepsFor(glob, path);
+        expect(steps).toBeLessThanOrEqual(path.length * glob.length);
+        return steps;
+      });
+      // The path is really scanned (no shortcut answered it)...
+      expect(counts[0]!).toBeGreaterThan(500);
+      // ...and doubling the path at most doubles the work (plus a little for the globstar placements).
+      expect(counts[1]!).toBeLessThanOrEqual(2 * counts[0]! + glob.length * 8);
+      expect(counts[2]!).toBeLessThanOrEqual(2 * counts[1]! + glob.length * 8);
+    },
+  );
+
+  it('counts real work, and answers these globs as minimatch does on short paths', () => {
+    expect(stepsFor('*a?a*', 'xxaxaxx')).toBeGreaterThan(0);
+    for (const [glob, make] of ADVERSARIAL) {
+      const path = make(16);
+      expect([glob, path, compilePathMatcher([glob], [])(path)]).toEqual([
+        glob,
+        path,
+        mm(path, glob),
+      ]);
+    }
   });
 });
