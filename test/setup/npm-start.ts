@@ -18,8 +18,10 @@ export async function npmStart(
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      // No redelivery round at start-up: it would ask GitHub for past deliveries.
+      // No redelivery or reconciliation round at start-up: each would ask GitHub for past
+      // deliveries or open pull requests.
       REDELIVERY_INTERVAL: 'off',
+      RECONCILE_ON_START: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
