@@ -28,6 +28,11 @@ const COMMANDS: Record<
     summary: "Ask GitHub to send again the app's webhook deliveries that failed (cron, Actions)",
     run: async (args, io) => (await import('./redeliver.js')).redeliverCommand(args, io),
   },
+  simulate: {
+    summary: 'Judge live pull requests as the app would, today or under a candidate policy',
+    // Loaded on demand: it brings Probot and the app's GitHub reading code.
+    run: async (args, io) => (await import('./simulate.js')).simulate(args, io),
+  },
   demo: {
     summary: 'See the app at work on sample pull requests, against a fake GitHub (offline)',
     // Loaded on demand: it brings Probot and the fake GitHub, which the other commands do not need.

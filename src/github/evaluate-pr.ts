@@ -140,7 +140,7 @@ export async function evaluatePullRequest(
   }
 }
 
-interface Judged {
+export interface Judged {
   verdict: Verdict;
   policy: Policy | null;
   policyErrors?: PolicyError[];
@@ -193,10 +193,16 @@ async function judgeGroup(deps: EvaluationDeps, target: Target, own: Judged): Pr
   };
 }
 
-async function judge(
-  deps: EvaluationDeps,
+/**
+ * The verdict on a PR already read, with the policy the app would use (or, for `simulate`, the
+ * candidate `policyText` in place of the repository's own file). Reads the policy and team
+ * members; writes nothing.
+ */
+export async function judge(
+  deps: Pick<EvaluationDeps, 'gh' | 'teams' | 'app'>,
   snap: PullRequestSnapshot,
-  target: Target,
+  target: Pick<Target, 'owner' | 'repo' | 'number' | 'expectedHeadSha'>,
+  options: { policyText?: string } = {},
 ): Promise<Judged> {
   const { owner, repo } = target;
   if (target.expectedHeadSha && target.expectedHeadSha !== snap.facts.headSha) {
@@ -204,7 +210,12 @@ async function judge(
     return { verdict: failed(msg), policy: null, annotations: [] };
   }
   const rp = await policyForRepo(deps.gh, owner, repo, {
-    repoText: snap.policyTruncated ? undefined : snap.policyText,
+    repoText:
+      options.policyText !== undefined
+        ? options.policyText
+        : snap.policyTruncated
+          ? undefined
+          : snap.policyText,
     ownerIsOrg: snap.baseRepoOwnerType === 'Organization',
     teams: deps.teams,
   });
