@@ -10,6 +10,7 @@ import type {
 } from './github/evaluate-pr.js';
 import { InProcessLock, type KeyedLock } from './github/lock.js';
 import {
+  installationRepositories,
   openPullRequests,
   parseMergeQueueRef,
   pullRequestsAhead,
@@ -80,6 +81,9 @@ export const REVIEW_ACTIONS = [
   'pull_request_review.edited',
   'pull_request_review.dismissed',
 ] as const;
+
+/** Evaluations at once after a team change (reads are paced per installation besides). */
+export const MEMBERSHIP_CONCURRENCY = 4;
 
 const DOCS_URL = 'https://github.com/ai-governance/ai-governance/blob/main/docs/policy.md';
 
@@ -266,6 +270,56 @@ export function aiGovernance(options: AppOptions = {}) {
       ),
     );
 
+    // Team membership changed: forget the org's cached teams and re-evaluate the installation's
+    // open PRs, so an approver who left a team stops counting now, not when the cache expires.
+    app.on(
+      [
+        'membership.added',
+        'membership.removed',
+        'team.created',
+        'team.deleted',
+        'team.edited',
+        'organization.member_added',
+        'organization.member_removed',
+      ],
+      (context) =>
+        guard(
+          context,
+          () => null,
+          () => onMembersChanged(context),
+        ),
+    );
+
+    async function onMembersChanged(context: Context): Promise<void> {
+      const org = (context.payload as { organization?: { login?: unknown } }).organization?.login;
+      if (typeof org !== 'string') return;
+      teams.dropOrg(org);
+      const gh = github(context);
+      const { repos, truncated } = await installationRepositories(gh);
+      const targets: Omit<Target, 'deliveryId'>[] = [];
+      for (const { owner, repo } of repos) {
+        if (owner.toLowerCase() !== org.toLowerCase()) continue;
+        const open = await openPullRequests(gh, owner, repo);
+        for (const number of open.numbers) {
+          const headSha = open.heads[number];
+          targets.push({
+            owner,
+            repo,
+            number,
+            ...(headSha ? { headSha } : {}),
+            trigger: `${context.name}.${(context.payload as { action?: string }).action}`,
+          });
+        }
+      }
+      if (truncated) {
+        context.log.warn(
+          { deliveryId: context.id },
+          'team change: re-evaluating the first repositories only',
+        );
+      }
+      await runEach(context, targets, MEMBERSHIP_CONCURRENCY);
+    }
+
     // A push names no pull request's commit: an error is logged and fails the delivery only.
     app.on('push', (context) =>
       guard(
@@ -307,19 +361,28 @@ export function aiGovernance(options: AppOptions = {}) {
     }
 
     /** Evaluates each PR in turn: one that fails does not stop the others; the delivery then fails. */
-    async function runEach(context: Context, targets: Omit<Target, 'deliveryId'>[]): Promise<void> {
+    async function runEach(
+      context: Context,
+      targets: Omit<Target, 'deliveryId'>[],
+      concurrency = 1,
+    ): Promise<void> {
       const failures: unknown[] = [];
-      for (const target of targets) {
-        try {
-          await run(context, target);
-        } catch (err) {
-          failures.push(err);
-          context.log.error(
-            { err, deliveryId: context.id, pr: target.number },
-            `could not re-evaluate ${target.owner}/${target.repo}#${target.number}`,
-          );
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < targets.length) {
+          const target = targets[next++]!;
+          try {
+            await run(context, target);
+          } catch (err) {
+            failures.push(err);
+            context.log.error(
+              { err, deliveryId: context.id, pr: target.number },
+              `could not re-evaluate ${target.owner}/${target.repo}#${target.number}`,
+            );
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
       if (failures.length > 0) {
         throw new AggregateError(
           failures,

@@ -244,10 +244,13 @@ export function appJson(state: FakeGitHubState, h: Hosts): Record<string, unknow
     events: [
       'check_run',
       'check_suite',
+      'membership',
       'merge_group',
+      'organization',
       'pull_request',
       'pull_request_review',
       'push',
+      'team',
     ],
     installations_count: 1,
   };

@@ -420,3 +420,37 @@ export function sendWebhook(
     req.end(body);
   });
 }
+
+/**
+ * A `membership` delivery: `login` was added to or removed from team `slug` of `org` (make the
+ * change in the state first). The same keys as GitHub's example payload.
+ */
+export function membershipEvent(
+  state: FakeGitHubState,
+  org: string,
+  slug: string,
+  login: string,
+  action: 'added' | 'removed',
+  opts: EventOptions = {},
+): WebhookDelivery {
+  const h = opts.hosts ?? GITHUB_HOSTS;
+  const team = state.team(org, slug);
+  if (!team) throw new Error(`no team ${org}/${slug}`);
+  return {
+    id: deliveryId(),
+    appId: state.app.id,
+    name: 'membership',
+    payload: {
+      action,
+      scope: 'team',
+      member: userJson(state, login, h),
+      sender: userJson(state, opts.sender ?? org, h),
+      team: teamJson(state, org, team, h),
+      organization: orgJson(state, org, h),
+      installation: {
+        id: state.app.installationId,
+        node_id: nodeId('IN', state.app.installationId),
+      },
+    },
+  };
+}

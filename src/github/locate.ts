@@ -107,3 +107,29 @@ export async function pullRequestsAhead(
     .sort((a, b) => a.position - b.position)
     .map((e) => e.number);
 }
+
+/** At most this many repositories of an installation are listed (100 a page). */
+export const MAX_INSTALLATION_REPOS = 3000;
+
+/**
+ * The repositories the event's installation can see (`owner/name`, archived ones left out),
+ * bounded by {@link MAX_INSTALLATION_REPOS}; `truncated` says when more were left out.
+ */
+export async function installationRepositories(
+  gh: GitHubClient,
+): Promise<{ repos: { owner: string; repo: string }[]; truncated: boolean }> {
+  const repos: { owner: string; repo: string }[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await reading('the installation\u2019s repositories', () =>
+      gh.request('GET /installation/repositories', { per_page: 100, page }),
+    );
+    const list = (data?.repositories ?? []) as Array<{
+      name: string;
+      archived?: boolean;
+      owner: { login: string };
+    }>;
+    for (const r of list) if (!r.archived) repos.push({ owner: r.owner.login, repo: r.name });
+    if (list.length < 100) return { repos, truncated: false };
+    if (page * 100 >= MAX_INSTALLATION_REPOS) return { repos, truncated: true };
+  }
+}

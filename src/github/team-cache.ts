@@ -22,6 +22,8 @@ export class TeamCache {
   /** Reads under way, by `org/slug`: each resolves to the members of the teams it read. */
   private readonly pending = new Map<string, Promise<Record<string, string[] | null>>>();
   private readonly now: () => number;
+  /** Bumped by {@link dropOrg}: a read that started before a drop does not refill the cache. */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly options: TeamCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -58,7 +60,9 @@ export class TeamCache {
       }
     }
     if (missing.length > 0) {
+      const generation = this.generation(org);
       const read = readTeams(gh, org, missing).then((got) => {
+        if (this.generation(org) !== generation) return got;
         for (const slug of missing) {
           const members = got[slug] ?? null;
           this.put(this.key(org, slug), members ? Object.freeze([...members]) : null, now);
@@ -80,6 +84,23 @@ export class TeamCache {
     }
     await Promise.all(waits);
     return result;
+  }
+
+  /**
+   * Forgets every team of `org` (GitHub said its members or teams changed): the next evaluation
+   * reads them again, and a read under way does not refill the cache with what it read.
+   */
+  dropOrg(org: string): void {
+    const prefix = `${org.toLowerCase()}/`;
+    this.generations.set(org.toLowerCase(), this.generation(org) + 1);
+    for (const key of [...this.entries.keys()])
+      if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of [...this.pending.keys()])
+      if (key.startsWith(prefix)) this.pending.delete(key);
+  }
+
+  private generation(org: string): number {
+    return this.generations.get(org.toLowerCase()) ?? 0;
   }
 
   private key(org: string, slug: string): string {
