@@ -14,6 +14,7 @@ import { compilePathMatcher } from '../policy/globs.js';
 import type { Policy, PolicyError } from '../policy/types.js';
 import { COMMENT_MARKER } from '../render/escape.js';
 import { startHarness, throwawayKeys, type Harness } from './harness.js';
+import { simulateStep } from './simulate-step.js';
 import { blocksToText, markdownToText, parseMarkdown, terminalSafe } from './markdown.js';
 import { renderPage } from './page.js';
 import {
@@ -62,6 +63,8 @@ export interface StepResult {
 
 export interface DemoResult {
   steps: StepResult[];
+  /** The table `ai-governance simulate` printed for a proposed policy change, after the story. */
+  simulation: string;
   /** The page written, absolute. */
   page: string;
   /** Where the policy came from, as given or `policies/demo.yml`. */
@@ -183,8 +186,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const outDir = resolve(cwd, options.outDir);
   const page = join(outDir, 'index.html');
   const steps: StepResult[] = [];
+  let simulated = '';
   const result = (): DemoResult => ({
     steps,
+    simulation: simulated,
     page,
     policyFile,
     policyText,
@@ -240,6 +245,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       out(stepText(stepResult, { color, width: options.width ?? 100 }));
       writePage(false);
     }
+    if (signal?.aborted) throw new DemoInterrupted();
+    const table = await simulateStep(state, harness, keys.privateKey, outDir);
+    out(
+      `\n${paint('1', 'Before merging a policy change: ai-governance simulate')} --org ${DEMO_ORG} --open ` +
+        `--policy ${join(outDir, 'candidate-policy.yml')} (one approval, human PRs judged too, no override; writes nothing):\n\n${table}`,
+    );
+    simulated = table;
   } catch (err) {
     if (signal?.aborted) throw new DemoInterrupted();
     throw err;

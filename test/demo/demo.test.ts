@@ -89,6 +89,22 @@ describe('the demo story under policies/demo.yml', () => {
 
   const step = (n: number): StepResult => result.steps[n - 1]!;
 
+  it('ends with simulate: the proposed policy would hold two open PRs and release one', () => {
+    const rows = result.simulation.trim().split('\n').slice(2);
+    expect(rows).toEqual([
+      expect.stringMatching(
+        /^acme\/payments-api#1\s+success\s+action_required\s+success → action_required; new requirement payments \(1\)$/,
+      ),
+      expect.stringMatching(
+        /^acme\/payments-api#2\s+success\s+action_required\s+success → action_required; payments: 2 → 1$/,
+      ),
+      expect.stringMatching(
+        /^acme\/payments-api#3\s+action_required\s+success\s+action_required → success; payments: 2 → 1$/,
+      ),
+    ]);
+    expect(text).toContain('Before merging a policy change: ai-governance simulate');
+  });
+
   it('plays all six steps, well under a minute, with nothing logged at warn or above', () => {
     expect(result.steps).toHaveLength(6);
     expect(result.steps.map((s) => s.title)).toEqual(STORY.map((s) => s.title));
