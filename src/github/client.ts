@@ -61,7 +61,7 @@ export function nextCursor(what: string, page: PageInfoForward, previous: string
  * Pages read at once for one list (REST pages by number): a small bound, well under GitHub's 100
  * concurrent requests, so that one large pull request does not crowd out everything else.
  */
-export const PAGE_CONCURRENCY = 5;
+export const PAGE_CONCURRENCY = 10;
 
 /** `fn` over `items` with at most `limit` running at once; results in the items' order. */
 export async function mapBounded<T, R>(

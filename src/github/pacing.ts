@@ -54,13 +54,14 @@ export interface ReadPacingOptions {
 }
 
 /**
- * Per installation: 10 reads in flight (a tenth of GitHub's 100); GraphQL at most 500 at once and
+ * Per installation: 15 reads in flight (GitHub allows 100), so that one large pull request's
+ * pages (10 at once) leave room for other reads; GraphQL at most 500 at once and
  * 20 a second after, so never more than 1,700 points in any minute (GitHub allows 2,000); REST
  * reads at most 100 at once and 8 a second, 580 in any minute, which leaves room under GitHub's
  * 900 for the writes Probot's throttling lets through (one a second, 5 points each: 300 a minute).
  */
 export const DEFAULT_READ_PACING: ReadPacingOptions = {
-  concurrency: 10,
+  concurrency: 15,
   graphqlBurst: 500,
   graphqlPerSecond: 20,
   restBurst: 100,
@@ -69,21 +70,79 @@ export const DEFAULT_READ_PACING: ReadPacingOptions = {
 
 const noop = () => Promise.resolve();
 
-/** Paces reads per installation key; see {@link DEFAULT_READ_PACING}. */
-export class ReadPacer {
+/** Where one installation's reads are counted: in this process, or in Redis. */
+interface Limits {
+  /** Waits for one point of `kind`, then runs `read` when fewer than the bound are in flight. */
+  run<T>(key: string, kind: 'graphql' | 'rest', read: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * In this process: a token bucket per kind and a count of reads in flight, per installation. Plain
+ * timers and a queue, since a Bottleneck job costs milliseconds of timers even when nothing waits.
+ */
+class LocalLimits implements Limits {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly running = new Map<string, number>();
+  private readonly queued = new Map<string, (() => void)[]>();
+
+  constructor(private readonly options: ReadPacingOptions) {}
+
+  async run<T>(key: string, kind: 'graphql' | 'rest', read: () => Promise<T>): Promise<T> {
+    await this.point(`${kind}:${key}`, kind);
+    if ((this.running.get(key) ?? 0) >= this.options.concurrency) {
+      await new Promise<void>((resolve) => {
+        const q = this.queued.get(key) ?? [];
+        q.push(resolve);
+        this.queued.set(key, q);
+      });
+    } else {
+      this.running.set(key, (this.running.get(key) ?? 0) + 1);
+    }
+    try {
+      return await read();
+    } finally {
+      const next = this.queued.get(key)?.shift();
+      if (next)
+        next(); // the slot passes on to the next read
+      else {
+        const left = (this.running.get(key) ?? 1) - 1;
+        if (left > 0) this.running.set(key, left);
+        else this.running.delete(key);
+        this.queued.delete(key);
+      }
+    }
+  }
+
+  private async point(bucketKey: string, kind: 'graphql' | 'rest'): Promise<void> {
+    const burst = kind === 'graphql' ? this.options.graphqlBurst : this.options.restBurst;
+    const rate =
+      (kind === 'graphql' ? this.options.graphqlPerSecond : this.options.restPerSecond) / 1000;
+    for (;;) {
+      const now = Date.now();
+      const b = this.buckets.get(bucketKey) ?? { tokens: burst, at: now };
+      b.tokens = Math.min(burst, b.tokens + (now - b.at) * rate);
+      b.at = now;
+      this.buckets.set(bucketKey, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil((1 - b.tokens) / rate)));
+    }
+  }
+}
+
+/** In Redis, shared by every instance: Bottleneck groups on the same connection. */
+class SharedLimits implements Limits {
   private readonly inFlight: Bottleneck.Group;
   private readonly graphqlPoints: Bottleneck.Group;
   private readonly restPoints: Bottleneck.Group;
-  private readonly pausedUntil = new Map<string, number>();
-  private readonly clustering: boolean;
 
-  constructor(options: ReadPacingOptions = DEFAULT_READ_PACING) {
-    const common = options.connection ? { connection: options.connection } : {};
-    this.clustering = options.connection !== undefined;
+  constructor(options: ReadPacingOptions, connection: Bottleneck.IORedisConnection) {
     this.inFlight = new Bottleneck.Group({
       id: 'ai-governance-reads',
       maxConcurrent: options.concurrency,
-      ...common,
+      connection,
     });
     const bucket = (id: string, burst: number, perSecond: number) =>
       new Bottleneck.Group({
@@ -92,7 +151,7 @@ export class ReadPacer {
         reservoirIncreaseInterval: 1000,
         reservoirIncreaseAmount: perSecond,
         reservoirIncreaseMaximum: burst,
-        ...common,
+        connection,
       });
     this.graphqlPoints = bucket(
       'ai-governance-graphql-points',
@@ -102,6 +161,25 @@ export class ReadPacer {
     this.restPoints = bucket('ai-governance-rest-points', options.restBurst, options.restPerSecond);
   }
 
+  async run<T>(key: string, kind: 'graphql' | 'rest', read: () => Promise<T>): Promise<T> {
+    // A job that a crashed instance left running must not hold a slot for ever.
+    const job = { expiration: 60_000 };
+    await (kind === 'graphql' ? this.graphqlPoints : this.restPoints).key(key).schedule(job, noop);
+    return this.inFlight.key(key).schedule(job, read);
+  }
+}
+
+/** Paces reads per installation key; see {@link DEFAULT_READ_PACING}. */
+export class ReadPacer {
+  private readonly limits: Limits;
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(options: ReadPacingOptions = DEFAULT_READ_PACING) {
+    this.limits = options.connection
+      ? new SharedLimits(options, options.connection)
+      : new LocalLimits(options);
+  }
+
   /** Runs one read of installation `key` when its pause, its points and its concurrency allow. */
   async schedule<T>(key: string, kind: 'graphql' | 'rest', read: () => Promise<T>): Promise<T> {
     for (;;) {
@@ -109,10 +187,7 @@ export class ReadPacer {
       if (wait <= 0) break;
       await new Promise((r) => setTimeout(r, wait));
     }
-    // A job that a crashed instance left running must not hold a slot in Redis for ever.
-    const job = this.clustering ? { expiration: 60_000 } : {};
-    await (kind === 'graphql' ? this.graphqlPoints : this.restPoints).key(key).schedule(job, noop);
-    return this.inFlight.key(key).schedule(job, read);
+    return this.limits.run(key, kind, read);
   }
 
   /** Holds every read of installation `key` for `ms` (GitHub named a wait). */
