@@ -8,6 +8,7 @@
 
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { SecondaryLimits } from './secondary-limits.js';
 import type { AddressInfo } from 'node:net';
 import { FakeDeliveries } from './deliveries.js';
 import { installationRoutes } from './installations.js';
@@ -62,6 +63,10 @@ export interface RequestRecord {
   status: number;
   kind: RequestKind;
   durationMs: number;
+  /** When the answer was sent (ms since the epoch). */
+  at: number;
+  /** The commit the answer is about, when it names one (`head_sha`, as check runs do). */
+  headSha?: string;
 }
 
 /** Counts of the requests served since the last reset. The token request counts apart. */
@@ -122,6 +127,8 @@ export interface StartOptions {
   port?: number;
   /** Delay added to every answer, to model the network. */
   latencyMs?: number;
+  /** Enforce GitHub's documented secondary rate limits per installation (see secondary-limits.ts). */
+  secondaryLimits?: boolean;
   /**
    * Tokens accepted besides the installation tokens the fake issues, each with the login it acts
    * as (for a workflow token, say). Writes made with them are that account's.
@@ -142,6 +149,8 @@ export interface FakeGitHub {
   deliveries: FakeDeliveries;
   /** Makes matching requests fail with the given status. */
   fail(rule: FaultRule): void;
+  /** The secondary limits, when enforced. */
+  limits: SecondaryLimits | null;
   close(): Promise<void>;
 }
 
@@ -195,6 +204,9 @@ export async function startFakeGitHub(
 ): Promise<FakeGitHub> {
   const stats = new RequestStats();
   const tokens = new Map<string, string>(Object.entries(options.tokens ?? {}));
+  /** The installation each issued token belongs to. */
+  const tokenInstallations = new Map<string, string>();
+  const limits = options.secondaryLimits ? new SecondaryLimits() : null;
   const faults: (FaultRule & { left: number })[] = [];
   const hosts: Hosts = { api: '', web: '' };
   let requestCounter = 0;
@@ -250,6 +262,7 @@ export async function startFakeGitHub(
         throw new HttpError(404, 'Not Found');
       const token = `ghs_${randomBytes(18).toString('base64url')}`;
       tokens.set(token, state.botLogin);
+      tokenInstallations.set(token, ctx.params.installation_id!);
       const expires = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       return {
         status: 201,
@@ -940,6 +953,7 @@ export async function startFakeGitHub(
     let matched: Route | null = null;
     let operation: string | null = null;
     let answer: Answer;
+    let limited: string | null = null;
     try {
       const raw = await readBody(req);
       let body: unknown = null;
@@ -979,6 +993,25 @@ export async function startFakeGitHub(
         const op = (body as { operationName?: unknown }).operationName;
         operation =
           typeof op === 'string' ? op : (/^\s*(?:query|mutation)\s+(\w+)/m.exec(q)?.[1] ?? null);
+      }
+      if (limits && matched.auth === 'installation') {
+        const token =
+          /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        const key = tokenInstallations.get(token) ?? token;
+        const graphql = matched.template === '/graphql';
+        const write = graphql
+          ? /^\s*mutation\b/.test(String((body as { query?: unknown })?.query))
+          : method !== 'GET' && method !== 'HEAD';
+        const over = limits.admit(key, { graphql, write });
+        if (over) {
+          throw new HttpError(
+            403,
+            `You have exceeded a secondary rate limit (${over}). Please wait a few minutes before you try again.`,
+            undefined,
+            { 'retry-after': '60' },
+          );
+        }
+        limited = key;
       }
       const fault = takeFault(method, matched, path, operation);
       if (fault) throw new HttpError(fault.status, fault.message ?? 'Injected failure');
@@ -1044,6 +1077,8 @@ export async function startFakeGitHub(
           : method === 'GET' || isGraphql
             ? 'read'
             : 'write';
+    if (limited !== null) limits?.done(limited);
+    const about = (answer.body as { head_sha?: unknown } | undefined)?.head_sha;
     stats.record({
       method,
       path: rawPath,
@@ -1052,6 +1087,8 @@ export async function startFakeGitHub(
       status,
       kind,
       durationMs: performance.now() - started,
+      at: Date.now(),
+      ...(typeof about === 'string' ? { headSha: about } : {}),
     });
   }
 
@@ -1080,6 +1117,7 @@ export async function startFakeGitHub(
     fail(rule) {
       faults.push({ ...rule, left: rule.times ?? 1 });
     },
+    limits,
     close() {
       return new Promise((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
