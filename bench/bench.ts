@@ -22,6 +22,7 @@ import { compilePathMatcher, countMatches } from '../src/policy/globs.js';
 import { parsePolicy } from '../src/policy/load.js';
 import type { Policy } from '../src/policy/types.js';
 import { startApp, type App, type AuditRecord, type Measured } from './harness.js';
+import { runLatency } from './latency.js';
 import {
   count,
   goalLine,
@@ -574,6 +575,17 @@ function matching() {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const at = process.argv.indexOf('--latency');
+  if (at >= 0) {
+    const latency = Number(process.argv[at + 1]);
+    if (!Number.isFinite(latency) || latency < 0) {
+      throw new Error(
+        '--latency takes the milliseconds to add to every answer, e.g. --latency 100',
+      );
+    }
+    await runLatency(latency);
+    return;
+  }
   const started = performance.now();
   const app = await startApp();
   const stop = () => app.fake.kill();

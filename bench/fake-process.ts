@@ -11,6 +11,7 @@ import {
   generatePullRequest,
   pullRequestEvent,
   pullRequestReviewEvent,
+  pushEvent,
   startFakeGitHub,
   FakeGitHubState,
   type FakeGitHub,
@@ -27,7 +28,11 @@ export type PolicyPlace = 'repository' | 'org-dot-github';
 
 /** What the parent can ask for; each answers with the matching entry of {@link FakeAnswers}. */
 export type FakeCall =
-  | { op: 'init'; publicKey: string }
+  | { op: 'init'; publicKey: string; latencyMs?: number; secondaryLimits?: boolean }
+  | { op: 'install'; owner: string }
+  | { op: 'limits'; enabled: boolean }
+  | { op: 'policyChange'; owner: string; patterns: number }
+  | { op: 'checkTimes'; prs: { repo: string; number: number }[] }
   | { op: 'org'; owner: string; patterns: number; place: PolicyPlace; repos?: string[] }
   | { op: 'pull'; owner: string; repo?: string; shape: PullRequestShape }
   | { op: 'opened'; repo: string; number: number }
@@ -42,6 +47,8 @@ export type FakeCall =
 
 export interface InitAnswer {
   apiUrl: string;
+  /** `127.0.0.1:PORT`, for `GHE_HOST`. */
+  host: string;
   appId: number;
   installationId: number;
 }
@@ -58,10 +65,18 @@ export interface StatsAnswer {
   failures: string[];
   /** The fake's own time serving the requests, in ms. */
   servingMs: number;
+  /** Requests refused for going over a secondary rate limit (when the fake enforces them). */
+  secondaryLimited: number;
 }
 
 export interface FakeAnswers {
   init: InitAnswer;
+  install: number;
+  limits: null;
+
+  policyChange: WebhookDelivery;
+  /** Per pull request, when the last check run write on its head was answered (epoch ms). */
+  checkTimes: (number | null)[];
   org: { owner: string; repos: string[]; seniors: string[] };
   pull: { repo: string; number: number };
   opened: WebhookDelivery;
@@ -90,9 +105,13 @@ async function answer(call: FakeCall): Promise<unknown> {
   switch (call.op) {
     case 'init': {
       state = new FakeGitHubState({ app: { publicKey: call.publicKey } });
-      fake = await startFakeGitHub(state);
+      fake = await startFakeGitHub(state, {
+        ...(call.latencyMs ? { latencyMs: call.latencyMs } : {}),
+        ...(call.secondaryLimits ? { secondaryLimits: true } : {}),
+      });
       return {
         apiUrl: fake.apiUrl,
+        host: fake.host,
         appId: state.app.id,
         installationId: state.app.installationId,
       } satisfies InitAnswer;
@@ -133,6 +152,37 @@ async function answer(call: FakeCall): Promise<unknown> {
     }
     case 'opened':
       return pullRequestEvent(need(state), call.repo, call.number, 'opened');
+    case 'install':
+      return need(state).installOn(call.owner);
+    case 'limits': {
+      const limits = need(fake).limits;
+      if (limits) limits.enabled = call.enabled;
+      return null;
+    }
+    case 'policyChange': {
+      const s = need(state);
+      const org = orgs.get(call.owner);
+      if (!org) throw new Error(`no generated org ${call.owner}`);
+      const repo = s.requireRepo(org.repo);
+      const before = repo.branches.get(repo.defaultBranch)!;
+      s.setDefaultBranchFile(org.repo, POLICY_PATH, generatePolicy(call.patterns));
+      return pushEvent(s, org.repo, repo.defaultBranch, before);
+    }
+    case 'checkTimes': {
+      const s = need(state);
+      const records = need(fake).stats.requests;
+      return call.prs.map((p) => {
+        const head = s.requirePull(p.repo, p.number).headSha;
+        const [owner, name] = p.repo.split('/');
+        const prefix = `/repos/${owner}/${name}/check-runs`;
+        let at: number | null = null;
+        for (const r of records) {
+          const write = r.method === 'POST' || r.method === 'PATCH';
+          if (write && r.status < 300 && r.headSha === head && r.path.includes(prefix)) at = r.at;
+        }
+        return at;
+      });
+    }
     case 'review': {
       const s = need(state);
       const review = s.submitReview(call.repo, call.number, { user: call.user, state: call.state });
@@ -185,6 +235,7 @@ async function answer(call: FakeCall): Promise<unknown> {
             (r) => `${r.operation ? `graphql ${r.operation}` : (r.route ?? r.path)} ${r.status}`,
           ),
         servingMs: st.requests.reduce((n, r) => n + r.durationMs, 0),
+        secondaryLimited: st.requests.filter((r) => r.status === 403 || r.status === 429).length,
       } satisfies StatsAnswer;
     }
     case 'checkRuns': {
