@@ -37,6 +37,11 @@ function say(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Progress on stderr, so that a long run shows where it is. */
+function progress(what: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+}
+
 interface Sample {
   /** Webhook arrival to the final check run answered by GitHub, ms; null when none was written. */
   toCheck: number | null;
@@ -341,6 +346,7 @@ export async function runLatency(latencyMs: number): Promise<void> {
     );
     say();
 
+    progress('warming up');
     // Warm-up: JIT and the app's identity, in an org of its own.
     for (const pr of await org(l, 'warmup', TYPICAL, 2)) await one(l, pr);
 
@@ -348,12 +354,14 @@ export async function runLatency(latencyMs: number): Promise<void> {
     for (let i = 0; i < TYPICAL_SAMPLES; i++) {
       typicalPrs.push(...(await org(l, `typical-${i + 1}`, TYPICAL, 1)));
     }
+    progress('typical PRs');
     const first = await sequence(l, typicalPrs);
     const again = await sequence(l, typicalPrs);
     const largePrs: PullRef[] = [];
     for (let i = 0; i < LARGE_SAMPLES; i++) {
       largePrs.push(...(await org(l, `large-${i + 1}`, LARGE, 1, 200)));
     }
+    progress('large PRs');
     const large = await sequence(l, largePrs);
     const rows: Row[] = [
       { name: 'typical PR, first evaluation', samples: first, evaluations: first.length },
@@ -368,7 +376,9 @@ export async function runLatency(latencyMs: number): Promise<void> {
         evaluations: large.length,
       },
     ];
+    progress(`storm: ${STORM_PRS} PRs set up, a minute's pause, then the policy change`);
     const s = await storm(l);
+    progress('installations on two instances');
     rows.push(s.row);
     const multi = await installations(l, children);
     if (typeof multi !== 'string') rows.push(multi);

@@ -271,6 +271,9 @@ export class Pacing {
     const reader = new Octokit({ auth: { installationId: id }, throttle: { enabled: false } });
     reader.hook.wrap('request', async (request, options) => {
       const graphql = /\/graphql$/.test(new URL(options.url ?? '', 'http://github.test').pathname);
+      // The installation-token request an unpaced read makes on the way (a POST) is not a read: it
+      // must not wait for a slot the read that needs it is holding.
+      if (!graphql && !isRead(`${String(options.method ?? 'GET')} /`)) return request(options);
       try {
         return await this.reads.schedule(key, graphql ? 'graphql' : 'rest', () => request(options));
       } catch (err) {

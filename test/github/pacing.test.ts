@@ -32,7 +32,7 @@ const seen: Seen[] = [];
 /** Answers the next GraphQL request for this owner with a secondary rate limit. */
 const tripNext = new Set<string>();
 let tripped: { owner: string; at: number } | null = null;
-let ids: { acme: number; beta: number };
+let ids: { acme: number; beta: number; gamma: number };
 let sha: { acme: string; beta: string };
 
 /** The owner a request is about: from the REST path, or the GraphQL variables. */
@@ -76,8 +76,12 @@ beforeAll(async () => {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   state = new FakeGitHubState({ app: { publicKey } });
-  for (const owner of ['acme', 'beta']) generateOrg(state, { owner });
-  ids = { acme: state.installOn('acme'), beta: state.installOn('beta') };
+  for (const owner of ['acme', 'beta', 'gamma']) generateOrg(state, { owner });
+  ids = {
+    acme: state.installOn('acme'),
+    beta: state.installOn('beta'),
+    gamma: state.installOn('gamma'),
+  };
   const head = (o: string) => {
     const repo = state.repo(`${o}/service`)!;
     return state.resolveRef(repo, repo.defaultBranch)!;
@@ -141,6 +145,15 @@ describe('pacing per installation', () => {
     const reads = seen.filter((s) => s.graphql);
     expect(reads).toHaveLength(4);
     expect(maxOverlap(reads)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('more first reads than the bound, in an installation with no token yet, all complete', async () => {
+    // The token request those reads make on the way is not a read: it must not wait for a slot.
+    const gh = await client(new Pacing({ reads: { concurrency: 2 } }), ids.gamma);
+    seen.length = 0;
+    await Promise.all([1, 2, 3, 4, 5].map(() => read(gh, 'gamma')));
+    expect(seen.filter((s) => s.graphql && s.owner === 'gamma')).toHaveLength(5);
+    expect(maxOverlap(seen.filter((s) => s.graphql))).toBeLessThanOrEqual(2);
   });
 
   it('the Octokit Probot hands a handler would queue the same queries a second apart', async () => {
