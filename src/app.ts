@@ -82,8 +82,11 @@ export const REVIEW_ACTIONS = [
   'pull_request_review.dismissed',
 ] as const;
 
-/** Evaluations at once after a team change (reads are paced per installation besides). */
-export const MEMBERSHIP_CONCURRENCY = 4;
+/**
+ * Evaluations at once when a whole org is re-evaluated (a team change, the org's policy changed);
+ * reads are paced per installation besides.
+ */
+export const ORG_CONCURRENCY = 4;
 
 const DOCS_URL = 'https://github.com/ai-governance/ai-governance/blob/main/docs/policy.md';
 
@@ -294,6 +297,20 @@ export function aiGovernance(options: AppOptions = {}) {
       const org = (context.payload as { organization?: { login?: unknown } }).organization?.login;
       if (typeof org !== 'string') return;
       teams.dropOrg(org);
+      await reevaluateOrg(
+        context,
+        org,
+        `${context.name}.${(context.payload as { action?: string }).action}`,
+      );
+    }
+
+    /**
+     * Re-evaluates the open PRs of every repository of `org` the installation can see, at most
+     * {@link ORG_CONCURRENCY} at a time: after a team change, or a change to the org's policy
+     * (every repository of the org, a superset of those that inherit or extend it: telling them
+     * apart would cost a read per repository, and an unchanged re-evaluation writes nothing).
+     */
+    async function reevaluateOrg(context: Context, org: string, trigger: string): Promise<void> {
       const gh = github(context);
       const { repos, truncated } = await installationRepositories(gh);
       const targets: Omit<Target, 'deliveryId'>[] = [];
@@ -302,22 +319,16 @@ export function aiGovernance(options: AppOptions = {}) {
         const open = await openPullRequests(gh, owner, repo);
         for (const number of open.numbers) {
           const headSha = open.heads[number];
-          targets.push({
-            owner,
-            repo,
-            number,
-            ...(headSha ? { headSha } : {}),
-            trigger: `${context.name}.${(context.payload as { action?: string }).action}`,
-          });
+          targets.push({ owner, repo, number, ...(headSha ? { headSha } : {}), trigger });
         }
       }
       if (truncated) {
         context.log.warn(
           { deliveryId: context.id },
-          'team change: re-evaluating the first repositories only',
+          `${trigger}: re-evaluating the first repositories only`,
         );
       }
-      await runEach(context, targets, MEMBERSHIP_CONCURRENCY);
+      await runEach(context, targets, ORG_CONCURRENCY);
     }
 
     // A push names no pull request's commit: an error is logged and fails the delivery only.
@@ -341,6 +352,11 @@ export function aiGovernance(options: AppOptions = {}) {
       if (!touched && !unsure) return;
       const gh = github(context);
       const { owner, repo } = context.repo();
+      if (repo.toLowerCase() === '.github' && p.organization) {
+        // The org's policy: every repository that inherits or extends it may judge differently.
+        await reevaluateOrg(context, owner, 'push.org-policy-changed');
+        return;
+      }
       const { numbers, heads, truncated } = await openPullRequests(gh, owner, repo);
       if (truncated) {
         context.log.warn(
