@@ -241,6 +241,8 @@ function withApprovals(snap: PullRequestSnapshot, logins: string[]): PullRequest
           state: 'APPROVED' as const,
           commitId: snap.facts.headSha,
           submittedAt: at,
+          // As if from someone who can push: the simulation asks what their approval would do.
+          authorCanPush: true,
         })),
       ],
     },

@@ -11,6 +11,8 @@ export interface ReviewerStanding {
   actor: Actor;
   state: 'APPROVED' | 'CHANGES_REQUESTED';
   commitId: string | null;
+  /** Whether GitHub says they can push to the repository (null: it did not say). */
+  canPush: boolean | null;
   /** They approved earlier and then requested changes. */
   approvedBefore: boolean;
 }
@@ -50,6 +52,7 @@ export function reviewerStandings(reviews: readonly ReviewFact[]): {
       actor: r.user,
       state: r.state,
       commitId: r.commitId,
+      canPush: r.authorCanPush,
       approvedBefore:
         r.state === 'CHANGES_REQUESTED' &&
         (prev?.state === 'APPROVED' || prev?.approvedBefore === true),
@@ -136,6 +139,18 @@ export function personalDiscount(s: ReviewerStanding, e: Eligibility): Discounte
       login,
       reason: 'contributor',
       detail: `@${login} wrote or co-wrote a commit in this PR and cannot approve it`,
+    };
+  }
+  // As on GitHub, a review counts only from someone who can push. When GitHub did not say, an
+  // approval does not count and a request for changes still blocks (fail closed both ways).
+  if (s.canPush === false || (s.canPush !== true && s.state === 'APPROVED')) {
+    return {
+      login,
+      reason: 'no-write-access',
+      detail:
+        s.canPush === false
+          ? `@${login} cannot push to this repository; only reviews from people with write access count`
+          : `GitHub did not say whether @${login} can push to this repository, so the approval does not count`,
     };
   }
   if (s.state === 'APPROVED' && e.settings.latest_push_only && s.commitId !== e.headSha) {

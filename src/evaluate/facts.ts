@@ -49,6 +49,11 @@ export interface ReviewFact {
   commitId: string | null;
   /** ISO 8601. */
   submittedAt: string | null;
+  /**
+   * Whether the reviewer can push to the repository (GitHub counts approvals only from such
+   * people); null when GitHub did not say, which counts as no.
+   */
+  authorCanPush: boolean | null;
 }
 
 /** A team's current members, read at evaluation time; null when the team does not exist or cannot be read. */

@@ -5,7 +5,14 @@ export type Outcome = 'pass' | 'approval_required' | 'overridden' | 'error';
 
 /** Why an approval (or a block) did not count toward a requirement. */
 export type DiscountReason =
-  'pr-author' | 'contributor' | 'bot' | 'not-a-reviewer' | 'stale' | 'superseded' | 'unknown-user';
+  | 'pr-author'
+  | 'contributor'
+  | 'bot'
+  | 'no-write-access'
+  | 'not-a-reviewer'
+  | 'stale'
+  | 'superseded'
+  | 'unknown-user';
 
 export interface DiscountedReview {
   login: string;

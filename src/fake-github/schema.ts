@@ -542,6 +542,7 @@ function pullRequestObject(
         id: nodeId('PRR', r.id),
         databaseId: r.id,
         author: actorObject(state, r.user),
+        authorCanPushToRepository: state.canPush(repo, r.user),
         state: r.state,
         body: r.body,
         submittedAt: r.submittedAt,

@@ -32,11 +32,21 @@ export interface FakeTeam {
   parent: string | null;
 }
 
+/** A repository role, as GitHub names them. */
+export type Permission = 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin';
+
 export interface FakeOrg {
   login: string;
   id: number;
   /** By lower-case slug. */
   teams: Map<string, FakeTeam>;
+  /** Logins (lower-case) of members besides team members. */
+  members: Set<string>;
+  /**
+   * What every member may do in the org's repositories (GitHub's "base permission"). The fake
+   * defaults to `write`, so stories need not grant it; people outside the org only read.
+   */
+  basePermission: Permission;
 }
 
 /** A person or tool as git records them. */
@@ -212,6 +222,8 @@ export interface FakeRepo {
   checkRuns: FakeCheckRun[];
   /** Base branch → its merge queue, first in line first. */
   mergeQueues: Map<string, FakeQueueEntry[]>;
+  /** Collaborators' roles by lower-case login; they take precedence over the org's base permission. */
+  permissions: Map<string, Permission>;
   nextNumber: number;
   createdAt: string;
 }
@@ -400,7 +412,13 @@ export class FakeGitHubState {
   addOrg(login: string): FakeOrg {
     const existing = this.org(login);
     if (existing) return existing;
-    const org: FakeOrg = { login, id: this.nextId(), teams: new Map() };
+    const org: FakeOrg = {
+      login,
+      id: this.nextId(),
+      teams: new Map(),
+      members: new Set(),
+      basePermission: 'write',
+    };
     this.orgs.set(login.toLowerCase(), org);
     return org;
   }
@@ -426,6 +444,43 @@ export class FakeGitHubState {
     };
     o.teams.set(slug.toLowerCase(), team);
     return team;
+  }
+
+  /** Adds people to an organisation without putting them in a team. */
+  addOrgMember(org: string, ...logins: string[]): void {
+    const o = this.addOrg(org);
+    for (const l of logins) o.members.add(this.account(l).login.toLowerCase());
+  }
+
+  /** Whether someone belongs to the organisation (directly or through a team). */
+  isOrgMember(org: string, login: string): boolean {
+    const o = this.org(org);
+    if (!o) return false;
+    const l = login.toLowerCase();
+    if (o.members.has(l)) return true;
+    return [...o.teams.values()].some((t) => t.members.some((m) => m.toLowerCase() === l));
+  }
+
+  /** Gives someone a role on one repository (an outside collaborator, or a member's own role). */
+  setPermission(fullName: string, login: string, permission: Permission): void {
+    this.account(login);
+    this.requireRepo(fullName).permissions.set(login.toLowerCase(), permission);
+  }
+
+  /** Someone's role on a repository: their own, the owner's, the org's base permission or none. */
+  permission(repo: FakeRepo, login: string): Permission {
+    const l = login.toLowerCase();
+    const own = repo.permissions.get(l);
+    if (own) return own;
+    if (repo.owner.toLowerCase() === l) return 'admin';
+    const org = this.org(repo.owner);
+    if (org && this.isOrgMember(org.login, l)) return org.basePermission;
+    return repo.private ? 'none' : 'read';
+  }
+
+  /** Whether someone can push to a repository (GraphQL's `authorCanPushToRepository`). */
+  canPush(repo: FakeRepo, login: string): boolean {
+    return ['write', 'maintain', 'admin'].includes(this.permission(repo, login));
   }
 
   team(org: string, slug: string): FakeTeam | undefined {
@@ -481,6 +536,7 @@ export class FakeGitHubState {
       pulls: new Map(),
       checkRuns: [],
       mergeQueues: new Map(),
+      permissions: new Map(),
       nextNumber: 1,
       createdAt: this.now(),
     };

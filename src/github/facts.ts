@@ -158,6 +158,8 @@ function toReview(raw: RawReview, what: string): ReviewFact {
     state: raw.state as ReviewState,
     commitId: raw.commit?.oid ?? null,
     submittedAt: raw.submittedAt ?? null,
+    authorCanPush:
+      typeof raw.authorCanPushToRepository === 'boolean' ? raw.authorCanPushToRepository : null,
   };
 }
 

@@ -84,6 +84,8 @@ export interface RawReview {
   state: string;
   submittedAt: string | null;
   commit: { oid: string } | null;
+  /** Whether the reviewer can push to the repository now. */
+  authorCanPushToRepository?: boolean | null;
 }
 
 export type RawReviewsConnection = ForwardPage<RawReview>;
@@ -218,7 +220,7 @@ function connectionSelection(name: PullRequestConnection, cursor: string | null)
       // Read from the end: the most recent LabeledEvent of each label is the one that counts.
       return `labelEvents: timelineItems(itemTypes: [LABELED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on LabeledEvent { createdAt actor ${ACTOR} label { name } } } }`;
     case 'reviews':
-      return `reviews(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { id databaseId author ${ACTOR} state submittedAt commit { oid } } }`;
+      return `reviews(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { id databaseId author ${ACTOR} authorCanPushToRepository state submittedAt commit { oid } } }`;
   }
 }
 

@@ -232,6 +232,7 @@ export const DISCOUNT_REASONS: Readonly<Record<DiscountReason, string>> = {
   'pr-author': 'opened the pull request',
   contributor: 'contributed to the changes',
   bot: 'is a bot',
+  'no-write-access': 'has no write access to the repository',
   'not-a-reviewer': 'is not one of the required reviewers',
   stale: 'reviewed an older commit',
   superseded: 'a later review replaced it',

@@ -80,6 +80,7 @@ describe('the Action entry point against the fake GitHub', () => {
     });
     state.addOrg('acme');
     state.addUser('sam-senior');
+    state.addOrgMember('acme', 'sam-senior'); // a member, so they can push (GitHub's rule for approvals)
     state.addUser('dana-dev');
     state.addRepo({
       owner: 'acme',

@@ -81,6 +81,8 @@ export interface ReviewSpec {
   commit: string;
   at?: string;
   type?: 'User' | 'Bot';
+  /** GraphQL `authorCanPushToRepository`: whether the reviewer has write access (default true). */
+  canPush?: boolean;
 }
 
 export interface LabelSpec {
@@ -226,6 +228,7 @@ function rawReviews(pr: PrSpec): RawReview[] {
     id: `PRR_${pr.number}_${i}`,
     databaseId: 9000 + i,
     author: actor(r.by, r.type),
+    authorCanPushToRepository: r.canPush ?? true,
     state: r.state,
     submittedAt: r.at ?? new Date(Date.UTC(2025, 0, 1, 12, i)).toISOString(),
     commit: { oid: r.commit },

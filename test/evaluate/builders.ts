@@ -79,8 +79,9 @@ export function review(
   commitId = HEAD,
   at = '2026-11-20T10:00:00Z',
   actor: Actor = user(login),
+  authorCanPush: boolean | null = true,
 ): ReviewFact {
-  return { id: `${login}-${at}`, user: actor, state, commitId, submittedAt: at };
+  return { id: `${login}-${at}`, user: actor, state, commitId, submittedAt: at, authorCanPush };
 }
 
 /** An AI-assisted PR by "dev" touching a payments file, with no reviews yet. */

@@ -125,6 +125,7 @@ describe('two app instances sharing one Redis', () => {
     state = new FakeGitHubState({ app: { publicKey } });
     state.addOrg('acme');
     state.addUser('sam-senior');
+    state.addOrgMember('acme', 'sam-senior'); // a member, so they can push (GitHub's rule for approvals)
     state.addUser('dana-dev');
     state.addRepo({
       owner: 'acme',
