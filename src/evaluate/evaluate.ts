@@ -3,7 +3,6 @@ import { compilePathMatcher, type PathMatcher } from '../policy/globs.js';
 import { POLICY_PATH, type Policy, type PolicyLayerName, type Reviewers } from '../policy/types.js';
 import {
   contributorLogins,
-  isBot,
   membership,
   personalDiscount,
   reviewerStandings,
@@ -11,7 +10,8 @@ import {
   type ReviewerStanding,
 } from './approvals.js';
 import type { PullRequestFacts } from './facts.js';
-import type { DiscountedReview, OverrideResult, RequirementResult, Verdict } from './verdict.js';
+import { judgeOverride, nextRecord } from './override.js';
+import type { DiscountedReview, RequirementResult, Verdict } from './verdict.js';
 
 export interface EvaluateOptions {
   /**
@@ -84,6 +84,7 @@ export function evaluate(
   const { standings, ghosts } = reviewerStandings(facts.reviews);
   const requirements = needed.map((n) => judge(n, standings, ghosts, eligibility, facts, errors));
   const override = judgeOverride(policy, facts, errors);
+  const record = nextRecord(policy, facts, evidence);
 
   let outcome: Verdict['outcome'];
   if (errors.length > 0) outcome = 'error';
@@ -101,6 +102,7 @@ export function evaluate(
     errors,
     enforcement: policy.enforcement,
     appliesToHumanPrs: policy.apply_to_human_prs,
+    ...(record ? { record } : {}),
   };
 }
 
@@ -231,41 +233,4 @@ function judge(
     satisfied: missing === 0 && changesRequestedBy.length === 0,
     discounted,
   };
-}
-
-function judgeOverride(
-  policy: Policy,
-  facts: PullRequestFacts,
-  errors: string[],
-): OverrideResult | null {
-  const o = policy.override;
-  if (!o) return null;
-  const label = facts.labels.find((l) => l.name.toLowerCase() === o.label.toLowerCase());
-  if (!label) return null;
-  const by = label.appliedBy;
-  const base = { label: label.name, appliedBy: by?.login ?? null };
-  if (!by) {
-    return { ...base, allowed: false, detail: 'GitHub did not say who applied the label' };
-  }
-  if (isBot(by)) {
-    return { ...base, allowed: false, detail: `@${by.login} is a bot and cannot override` };
-  }
-  if (o.teams.length === 0 && o.users.length === 0) {
-    return { ...base, allowed: false, detail: 'the policy names nobody who may override' };
-  }
-  const m = membership(by.login, o, facts.teams);
-  if (typeof m === 'object') {
-    errors.push(
-      `could not read the members of override team ${m.unknownTeam}: it does not exist or the app cannot see it`,
-    );
-    return { ...base, allowed: false, detail: `membership of ${m.unknownTeam} could not be read` };
-  }
-  if (m === 'not-member') {
-    return {
-      ...base,
-      allowed: false,
-      detail: `@${by.login} applied the label but is not allowed to override`,
-    };
-  }
-  return { ...base, allowed: true, detail: `applied by @${by.login}` };
 }

@@ -3,6 +3,8 @@
  * The GitHub adapter and the local git adapter each gather these; neither passes anything else.
  */
 
+import type { HeadRecord } from './record.js';
+
 export type ActorType = 'User' | 'Bot' | 'Organization' | 'Mannequin' | 'Unknown';
 
 export interface Actor {
@@ -37,6 +39,8 @@ export interface LabelFact {
   name: string;
   /** Who applied the label most recently; null when GitHub did not say. */
   appliedBy: Actor | null;
+  /** GitHub's node id of that LabeledEvent, when known: each application has its own. */
+  eventId?: string | null;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
@@ -81,4 +85,9 @@ export interface PullRequestFacts {
   reviews: ReviewFact[];
   /** Members of each team the policy names, keyed by slug (lower-case). Missing key: not read. */
   teams: Record<string, TeamMembers>;
+  /**
+   * The app's own record of the head commit (from its check run there), when it has one for this
+   * PR; null when it has none; undefined when the adapter cannot keep records (the CLI).
+   */
+  headRecord?: HeadRecord | null;
 }

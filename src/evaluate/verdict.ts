@@ -1,5 +1,6 @@
 import type { Evidence } from '../detect/evidence.js';
 import type { Enforcement, PolicyLayerName, Reviewers } from '../policy/types.js';
+import type { HeadRecord } from './record.js';
 
 export type Outcome = 'pass' | 'approval_required' | 'overridden' | 'error';
 
@@ -44,6 +45,8 @@ export interface OverrideResult {
   label: string;
   appliedBy: string | null;
   allowed: boolean;
+  /** Applied by someone allowed, but on an earlier head: it must be applied again. */
+  stale?: boolean;
   detail: string;
 }
 
@@ -65,4 +68,6 @@ export interface Verdict {
   enforcement?: Enforcement;
   /** The policy's `apply_to_human_prs`: whether its rules hold PRs with no AI evidence too. */
   appliesToHumanPrs?: boolean;
+  /** The record to keep on the head commit (absent where records are not kept, as in the CLI). */
+  record?: HeadRecord;
 }

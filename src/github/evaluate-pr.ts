@@ -1,6 +1,7 @@
 import { evaluate } from '../evaluate/evaluate.js';
 import type { Verdict } from '../evaluate/verdict.js';
 import { checkConclusion, renderCheck, type RenderContext } from '../render/check.js';
+import { parseRecord } from '../render/record.js';
 import { POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
 import { fileAnnotations, policyAnnotations } from './annotations.js';
 import { logAuditEvent } from './audit-log.js';
@@ -75,10 +76,13 @@ export async function evaluatePullRequest(
       ...(judged.policyErrors ? { policyErrors: judged.policyErrors } : {}),
       ...(judged.noPolicy ? { noPolicy: true } : {}),
       ...(deps.policyDocsUrl ? { policyDocsUrl: deps.policyDocsUrl } : {}),
+      // The record belongs on the PR's head, never on a merge group's commit.
+      ...(judged.verdict.record && !target.mergeGroupSha ? { record: judged.verdict.record } : {}),
     };
     const { verdict } = judged;
     const marked = progress && checkSha === progressSha ? await progress : undefined;
-    const known = marked ?? (target.mergeGroupSha ? undefined : snap.ownCheckRun);
+    const headRun = judged.headRun !== undefined ? judged.headRun : snap.ownCheckRun;
+    const known = marked ?? (target.mergeGroupSha ? undefined : headRun);
     writes.check = await writeCheck(
       deps,
       target,
@@ -150,6 +154,8 @@ export interface Judged {
   headSha?: string;
   /** For a merge group: what the check says about the PRs the group carries. */
   note?: GroupNote;
+  /** The app's run on the PR's head, when judge looked it up. */
+  headRun?: ExistingCheckRun | null;
 }
 
 interface GroupNote {
@@ -201,7 +207,7 @@ async function judgeGroup(deps: EvaluationDeps, target: Target, own: Judged): Pr
 export async function judge(
   deps: Pick<EvaluationDeps, 'gh' | 'teams' | 'app'>,
   snap: PullRequestSnapshot,
-  target: Pick<Target, 'owner' | 'repo' | 'number' | 'expectedHeadSha'>,
+  target: Pick<Target, 'owner' | 'repo' | 'number' | 'expectedHeadSha' | 'mergeGroupSha'>,
   options: { policyText?: string } = {},
 ): Promise<Judged> {
   const { owner, repo } = target;
@@ -238,7 +244,23 @@ export async function judge(
       annotations: policyAnnotations(rp.errors, `${owner}/${repo}`),
     };
   }
-  const facts = { ...snap.facts, teams: rp.kind === 'policy' ? rp.teams : {} };
+  // The app's record on the head (in its check run there) says what it knew when it first judged
+  // it. The snapshot usually holds the run; otherwise (a fork's head) it is looked up now, once: a
+  // PR's own evaluation needs the run to write, a merge group's only to judge an override.
+  const o = rp.policy.override;
+  const overrideLabelled =
+    o !== null && snap.facts.labels.some((l) => l.name.toLowerCase() === o.label.toLowerCase());
+  const headRun =
+    snap.ownCheckRun !== undefined
+      ? snap.ownCheckRun
+      : target.mergeGroupSha && !overrideLabelled
+        ? undefined
+        : await findCheckRun(deps.gh, owner, repo, snap.facts.headSha, deps.app.id);
+  const facts = {
+    ...snap.facts,
+    teams: rp.kind === 'policy' ? rp.teams : {},
+    headRecord: parseRecord(headRun?.text),
+  };
   const verdict = evaluate(rp.policy, facts, {
     policyPaths: rp.kind === 'policy' ? localPolicyPaths(rp.layers, `${owner}/${repo}`) : [],
     appLogin: `${deps.app.slug}[bot]`,
@@ -248,6 +270,7 @@ export async function judge(
     policy: rp.policy,
     ...(rp.kind === 'none' ? { noPolicy: true } : {}),
     annotations: fileAnnotations(verdict),
+    headRun,
   };
 }
 

@@ -249,15 +249,15 @@ export async function readPullRequest(
   };
   addLabels(pr.labels.nodes);
 
-  /** Most recent applier per label (lower-case name); pages arrive newest first. */
-  const appliedBy = new Map<string, Actor | null>();
+  /** Most recent application per label (lower-case name); pages arrive newest first. */
+  const appliedBy = new Map<string, { actor: Actor | null; eventId: string | null }>();
   const addLabelEvents = (nodes: (RawLabeledEvent | null)[] | null | undefined) => {
     const list = (nodes ?? []).filter(isPresent);
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
       const name = e.label?.name?.toLowerCase();
       if (name === undefined || appliedBy.has(name)) continue;
-      appliedBy.set(name, toActor(e.actor));
+      appliedBy.set(name, { actor: toActor(e.actor), eventId: e.id ?? null });
     }
   };
   addLabelEvents(pr.labelEvents?.nodes);
@@ -394,10 +394,14 @@ export async function readPullRequest(
     changedFiles.length >= pr.changedFiles && (filesNeedRest || !forward.files.hasNextPage);
 
   // --- labels and reviews
-  const labels: LabelFact[] = labelNames.map((name) => ({
-    name,
-    appliedBy: appliedBy.get(name.toLowerCase()) ?? null,
-  }));
+  const labels: LabelFact[] = labelNames.map((name) => {
+    const applied = appliedBy.get(name.toLowerCase());
+    return {
+      name,
+      appliedBy: applied?.actor ?? null,
+      ...(applied?.eventId ? { eventId: applied.eventId } : {}),
+    };
+  });
   const reviews = reviewsRaw.map((r) => toReview(r, `reviews of ${ref}`));
 
   // --- policy file on the default branch

@@ -42,8 +42,14 @@ export async function writeExtras(
         outcome: verdict.outcome,
         ...(verdict.enforcement ? { enforcement: verdict.enforcement } : {}),
         approvedBy: [...new Set(verdict.requirements.flatMap((r) => r.approvedBy))],
-        ...(verdict.override?.allowed
-          ? { override: { label: verdict.override.label, appliedBy: verdict.override.appliedBy } }
+        ...(verdict.override?.allowed || verdict.override?.stale
+          ? {
+              override: {
+                label: verdict.override.label,
+                appliedBy: verdict.override.appliedBy,
+                ...(verdict.override.stale ? { stale: true } : {}),
+              },
+            }
           : {}),
       });
       const body = renderComment(verdict, ctx, history);

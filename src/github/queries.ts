@@ -67,6 +67,7 @@ export type RawFilesConnection = ForwardPage<RawFile>;
 export type RawLabelsConnection = ForwardPage<{ name: string }>;
 
 export interface RawLabeledEvent {
+  id?: string;
   createdAt?: string;
   actor?: RawActor | null;
   label?: { name: string } | null;
@@ -218,7 +219,7 @@ function connectionSelection(name: PullRequestConnection, cursor: string | null)
       return `labels(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { name } }`;
     case 'labelEvents':
       // Read from the end: the most recent LabeledEvent of each label is the one that counts.
-      return `labelEvents: timelineItems(itemTypes: [LABELED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on LabeledEvent { createdAt actor ${ACTOR} label { name } } } }`;
+      return `labelEvents: timelineItems(itemTypes: [LABELED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on LabeledEvent { id createdAt actor ${ACTOR} label { name } } } }`;
     case 'reviews':
       return `reviews(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { id databaseId author ${ACTOR} authorCanPushToRepository state submittedAt commit { oid } } }`;
   }

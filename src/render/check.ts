@@ -7,7 +7,9 @@ import type { Evidence } from '../detect/evidence.js';
 import type { DiscountReason, Verdict } from '../evaluate/verdict.js';
 import { formatPolicyError, POLICY_PATH } from '../policy/types.js';
 import type { PolicyError } from '../policy/types.js';
-import { fitToBudget, FULL_LIMITS, type Limits } from './budget.js';
+import { byteLength, fitToBudget, FULL_LIMITS, type Limits } from './budget.js';
+import { recordBlock } from './record.js';
+import type { HeadRecord } from '../evaluate/record.js';
 import { codeSpan, escapeInline, formatCount, plainText, plural } from './escape.js';
 import { describeReviewers, joinNames, markdownStyle, uniqueLogins, type Style } from './style.js';
 import {
@@ -71,6 +73,8 @@ export interface RenderContext {
   noPolicy?: boolean;
   /** Absolute https URL of the policy reference (docs/policy.md), linked when there is no policy. */
   policyDocsUrl?: string;
+  /** The app's record of the head, kept at the end of the check run's text (see record.ts). */
+  record?: HeadRecord;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,6 +371,12 @@ export function nextSteps(
           `${who} requested changes (${style.text(r.rule, 100)}): address them and ask for a new review.`,
         );
       }
+      const o = verdict.override;
+      if (o?.stale === true) {
+        steps.push(
+          `The override label ${style.code(o.label)} was applied on an earlier commit; to override this one, remove it and apply it again.`,
+        );
+      }
       if (verdict.requirements.some((r) => (r.discounted ?? []).length > 0)) {
         steps.push('Some reviews did not count; the reasons are listed above.');
       }
@@ -436,14 +446,18 @@ export function renderCheck(verdict: Verdict, ctx: RenderContext): CheckOutput {
     CHECK_OUTPUT_LIMIT,
   );
   const v = normalise(verdict);
-  const text = fitToBudget((limits) => {
-    const t = detailsText(v, limits);
-    return t === '' ? '' : `${t}\n`;
-  }, CHECK_OUTPUT_LIMIT);
+  const record = ctx.record ? recordBlock(ctx.record) : '';
+  const text = fitToBudget(
+    (limits) => {
+      const t = detailsText(v, limits);
+      return t === '' ? '' : `${t}\n`;
+    },
+    CHECK_OUTPUT_LIMIT - byteLength(record),
+  );
   // Always some text: a check run update that leaves it out would keep an older run's details.
   return {
     title,
     summary,
-    text: text === '' ? 'No file falls under a critical-path rule.\n' : text,
+    text: `${text === '' ? 'No file falls under a critical-path rule.\n' : text}${record}`,
   };
 }

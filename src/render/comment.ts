@@ -38,7 +38,8 @@ export interface HistoryEntry {
   headSha: string;
   outcome: Outcome;
   approvedBy: string[];
-  override?: { label: string; appliedBy: string | null };
+  /** `stale`: applied on an earlier commit, so it did not cover this one. */
+  override?: { label: string; appliedBy: string | null; stale?: true };
   /** The mode that decided; absent in entries written before modes existed (they enforced). */
   enforcement?: Enforcement;
 }
@@ -79,7 +80,12 @@ function validEntry(x: unknown): HistoryEntry | null {
     if (o.appliedBy !== null && (typeof o.appliedBy !== 'string' || !LOGIN.test(o.appliedBy))) {
       return null;
     }
-    entry.override = { label: o.label, appliedBy: o.appliedBy };
+    if (o.stale !== undefined && o.stale !== true) return null;
+    entry.override = {
+      label: o.label,
+      appliedBy: o.appliedBy,
+      ...(o.stale === true ? { stale: true as const } : {}),
+    };
   }
   if (e.enforcement !== undefined) {
     if (e.enforcement !== 'evaluate' && e.enforcement !== 'enforce') return null;
@@ -137,7 +143,7 @@ function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
   const oa = a.override ?? null;
   const ob = b.override ?? null;
   if (oa === null || ob === null) return oa === ob;
-  return oa.label === ob.label && sameLogin(oa.appliedBy, ob.appliedBy);
+  return oa.label === ob.label && sameLogin(oa.appliedBy, ob.appliedBy) && oa.stale === ob.stale;
 }
 
 /**
@@ -170,7 +176,7 @@ function historySection(entries: HistoryEntry[], ctx: RenderContext, limits: Lim
   const style = markdownStyle(ctx.org);
   const rows = [...entries].reverse().map((e) => {
     const override = e.override
-      ? `${codeSpan(e.override.label, { max: 60 })} by ${e.override.appliedBy ? style.user(e.override.appliedBy) : 'unknown'}`
+      ? `${codeSpan(e.override.label, { max: 60 })} by ${e.override.appliedBy ? style.user(e.override.appliedBy) : 'unknown'}${e.override.stale ? ' (on an earlier commit; to apply again)' : ''}`
       : '—';
     return [
       formatTime(e.at),

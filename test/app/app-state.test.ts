@@ -105,17 +105,20 @@ describe('the override label', () => {
 
   it('applied by a member of the override team lets the PR through, and says who', async () => {
     Object.assign(gh.repo, { policyText: policy, teams });
-    pr.labels.push({ name: 'ai-governance-override', by: 'ivan' });
     const app = await startApp();
+    // The app judges the head when the PR opens; the override comes after (it covers this head).
+    await app.receive('pull_request', pullRequestEvent('opened', pr));
+    const asked = gh.find('POST', `${R}/pulls/7/requested_reviewers`).length;
+    pr.labels.push({ name: 'ai-governance-override', by: 'ivan' });
     const event = pullRequestEvent('labeled', pr);
     event.label.name = 'ai-governance-override';
     await app.receive('pull_request', event);
 
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const check = gh.checkRun(pr.headSha)!;
     expect(check.conclusion).toBe('success');
     expect(check.output.title).toBe('Overridden by @ivan with label ai-governance-override');
-    // Nobody is asked to review a PR that is through.
-    expect(gh.find('POST', `${R}/pulls/7/requested_reviewers`)).toEqual([]);
+    // Nobody is asked (again) to review a PR that is through.
+    expect(gh.find('POST', `${R}/pulls/7/requested_reviewers`)).toHaveLength(asked);
   });
 
   it('applied by someone else changes nothing', async () => {

@@ -90,6 +90,8 @@ export interface LabelSpec {
   /** Who applied it; GraphQL gives bot logins without `[bot]`. */
   by: string | null;
   byType?: 'User' | 'Bot';
+  /** The LabeledEvent's node id; a label applied again gets a new one. */
+  eventId?: string;
 }
 
 export interface CommentSpec {
@@ -259,6 +261,7 @@ function connections(pr: PrSpec, vars: Record<string, unknown>) {
     labelEvents: {
       pageInfo: { hasPreviousPage: false, startCursor: null },
       nodes: pr.labels.map((l, i) => ({
+        id: l.eventId ?? `LE_${pr.number}_${l.name}`,
         createdAt: new Date(Date.UTC(2025, 0, 1, 10, i)).toISOString(),
         actor: l.by === null ? null : actor(l.by, l.byType),
         label: { name: l.name },

@@ -171,6 +171,7 @@ describe('GraphQL: PullRequestSnapshot', () => {
     expect(p.labels.nodes).toEqual([{ name: 'ai-assisted' }]);
     expect(p.labelEvents.nodes).toEqual([
       {
+        id: expect.stringMatching(/^LE_/),
         createdAt: expect.any(String),
         actor: { __typename: 'User', login: 'dana' },
         label: { name: 'ai-assisted' },
@@ -204,7 +205,11 @@ describe('GraphQL: PullRequestSnapshot', () => {
     expect(snap.facts.filesComplete).toBe(true);
     expect(snap.facts.commits[0]!.authors.map((a) => a.email)).toContain('noreply@anthropic.com');
     expect(snap.facts.labels).toEqual([
-      { name: 'copilot', appliedBy: { login: 'sam', type: 'User' } },
+      {
+        name: 'copilot',
+        appliedBy: { login: 'sam', type: 'User' },
+        eventId: expect.stringMatching(/^LE_/),
+      },
     ]);
     expect(snap.policyText).toBe(POLICY);
     expect(snap.baseRepoOwnerType).toBe('Organization');

@@ -39,7 +39,13 @@ const ALL_TEAMS: Record<string, string[]> = { ...TEAMS, 'incident-commanders': [
 /** Opens `pr` against the payments policy and returns the check and the audit comment. */
 async function judge(
   pr: PrSpec,
-  over: { policy?: string; teams?: Record<string, string[]>; event?: unknown } = {},
+  over: {
+    policy?: string;
+    teams?: Record<string, string[]>;
+    event?: unknown;
+    /** A label applied after the app first judged the head, then its `labeled` delivery. */
+    thenLabel?: { name: string; by: string };
+  } = {},
 ) {
   gh = new FakeGitHub({
     policyText: over.policy ?? OVERRIDE_POLICY,
@@ -48,6 +54,10 @@ async function judge(
   });
   const app = await startPlainApp();
   await app.receive('pull_request', over.event ?? pullRequestEvent('opened', pr));
+  if (over.thenLabel) {
+    pr.labels.push(over.thenLabel);
+    await app.receive('pull_request', pullRequestEvent('labeled', pr));
+  }
   expect(app.errors()).toEqual([]);
   const check = gh.checkRun(pr.headSha)!;
   return { check, comment: auditComment(pr), summary: plain(check.output.summary!) };
@@ -189,8 +199,9 @@ describe('the override label', () => {
 
   it('applied by a member of the override team: passes as overridden, recorded in the history', async () => {
     const pr = aiPaymentsPr();
-    pr.labels.push({ name: 'ai-governance-override', by: 'ivan' });
-    const { check, comment } = await judge(pr);
+    const { check, comment } = await judge(pr, {
+      thenLabel: { name: 'ai-governance-override', by: 'ivan' },
+    });
     expect(check.conclusion).toBe('success');
     expect(check.output.title).toBe('Overridden by @ivan with label ai-governance-override');
     expect(plain(comment)).toMatch(/⚠️ overridden \| — \| ` ai-governance-override ` by @ivan \|/);

@@ -36,8 +36,18 @@ const FORGED_HISTORY =
 const HOSTILE = `${HTML} ${MENTIONS} ${TABLE} ${COMMENT_MARKER} ${FORGED_HISTORY} \`\`\` [link](javascript:alert(3)) ![img](https://evil.test/x.png) http://evil.test`;
 
 /** What every check summary and audit comment must satisfy, whatever the user text. */
-function assertInert(markdown: string, kind: 'summary' | 'comment'): void {
+function assertInert(markdown: string, kind: 'summary' | 'comment' | 'text'): void {
   let body = markdown;
+  if (kind === 'text') {
+    // The app's own record of the head ends the check's text, once, on one inert line.
+    const open = body.indexOf('<!-- ai-governance:record v1\n');
+    expect(open).toBeGreaterThan(0);
+    const record = body.slice(open).split('\n');
+    expect(record).toHaveLength(4);
+    expect(record[1]).toMatch(/^\{[^<>]*\}$/);
+    expect(record.slice(2)).toEqual(['-->', '']);
+    body = body.slice(0, open);
+  }
   if (kind === 'comment') {
     // The app's own marker and history block come first, and only once.
     expect(body.startsWith(`${COMMENT_MARKER}\n<!-- ai-governance:history v1\n`)).toBe(true);
@@ -130,7 +140,7 @@ describe('hostile user text through the whole app', () => {
     const check = gh.one('POST', `${R}/check-runs`).body;
     expect(check.conclusion).toBe('action_required');
     assertInert(check.output.summary, 'summary');
-    assertInert(check.output.text, 'summary');
+    assertInert(check.output.text, 'text');
     // The evidence is all there, shown as written inside code spans.
     expect(check.output.summary).toContain('Assisted-by: <img src=x onerror=alert(1)>');
     expect(check.output.summary).toContain('AI-assisted (4 pieces of evidence)');

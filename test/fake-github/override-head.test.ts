@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
+import { parseHistory } from '../../src/render/comment.js';
+import { plain, startRealApp, type RealApp } from './real-app.js';
+
+/**
+ * Issue 11, item 8: with `latest_push_only`, an override label applied before a new AI push must
+ * not pass the new head; the check says to apply it again, and the audit history shows both.
+ */
+const REPO = 'acme/payments-api';
+const POLICY = `version: 1
+critical_paths:
+  - name: payments
+    paths: ["services/payments/**"]
+    approvals: 2
+    reviewers:
+      teams: [payments-seniors]
+override:
+  label: ai-governance-override
+  teams: [incident-commanders]
+actions:
+  label: ai-assisted
+  comment: true
+  request_reviews: false
+`;
+const LABEL = 'ai-governance-override';
+const CLAUDE = { name: 'Claude', email: 'noreply@anthropic.com' };
+
+describe('end to end: an override covers the head it was applied on', () => {
+  let app: RealApp;
+  let number: number;
+  let first: string;
+
+  beforeAll(async () => {
+    app = await startRealApp((state) => {
+      state.addOrg('acme');
+      state.addTeam('acme', 'payments-seniors', ['sam-senior', 'pat-senior']);
+      state.addTeam('acme', 'incident-commanders', ['ines']);
+      state.addOrgMember('acme', 'dana-dev');
+      state.addRepo({
+        owner: 'acme',
+        name: 'payments-api',
+        files: { '.github/ai-governance.yml': POLICY },
+      });
+      const pr = state.openPullRequest(REPO, {
+        author: 'dana-dev',
+        title: 'Retry failed refunds',
+        commits: [{ message: 'Retry failed refunds', coAuthors: [CLAUDE] }],
+        files: ['services/payments/refunds.ts'],
+      });
+      number = pr.number;
+      first = pr.headSha;
+    });
+    await app.deliver(pullRequestEvent(app.state, REPO, number, 'opened'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('the incident commander overrides the head they see', async () => {
+    const { state } = app;
+    state.addLabel(REPO, number, LABEL, 'ines');
+    await app.deliver(
+      pullRequestEvent(state, REPO, number, 'labeled', { label: LABEL, sender: 'ines' }),
+    );
+    expect(app.check(REPO, first)).toMatchObject({
+      conclusion: 'success',
+      output: { title: `Overridden by @ines with label ${LABEL}` },
+    });
+  });
+
+  it('a new AI push is held again: the override must be applied again', async () => {
+    const { state } = app;
+    const head = state.pushCommits(REPO, number, [
+      { message: 'Also retry chargebacks', coAuthors: [CLAUDE] },
+    ]);
+    await app.deliver(pullRequestEvent(state, REPO, number, 'synchronize', { before: first }));
+    const run = app.check(REPO, head);
+    expect(run.conclusion).toBe('action_required');
+    const summary = plain(run.output.summary ?? '');
+    expect(summary).toContain(
+      `@ines applied it before the latest commit ${head.slice(0, 7)} was pushed`,
+    );
+    expect(summary).toContain('an override covers only the commit it was applied on');
+    expect(summary).toContain(
+      `The override label ${'` ai-governance-override `'} was applied on an earlier commit; to override this one, remove it and apply it again.`,
+    );
+    // The first head keeps its verdict; the audit history shows both.
+    expect(app.check(REPO, first).conclusion).toBe('success');
+    const history = parseHistory(app.comment(REPO, number));
+    expect(history.map((h) => [h.headSha, h.outcome, h.override])).toEqual([
+      [first, 'approval_required', undefined],
+      [first, 'overridden', { label: LABEL, appliedBy: 'ines' }],
+      [head, 'approval_required', { label: LABEL, appliedBy: 'ines', stale: true }],
+    ]);
+    expect(plain(app.comment(REPO, number))).toContain(
+      'by @ines (on an earlier commit; to apply again)',
+    );
+  });
+
+  it('applied again on the new head, it overrides that head', async () => {
+    const { state } = app;
+    const head = state.requirePull(REPO, number).headSha;
+    state.removeLabel(REPO, number, LABEL, 'ines');
+    state.addLabel(REPO, number, LABEL, 'ines');
+    await app.deliver(
+      pullRequestEvent(state, REPO, number, 'labeled', { label: LABEL, sender: 'ines' }),
+    );
+    expect(app.check(REPO, head)).toMatchObject({
+      conclusion: 'success',
+      output: { title: `Overridden by @ines with label ${LABEL}` },
+    });
+  });
+
+  it('a re-delivered event changes nothing (the record is stable)', async () => {
+    const { state, fake } = app;
+    await app.deliver(
+      pullRequestEvent(state, REPO, number, 'labeled', { label: LABEL, sender: 'ines' }),
+    );
+    expect(fake.stats.writes).toBe(0);
+  });
+});
