@@ -56,7 +56,7 @@ export function recordedEvidence(evidence: readonly Evidence[]): RecordedEvidenc
       commit: e.commit,
       detail: e.detail.slice(0, RECORD_DETAIL_MAX),
       ...(e.tool ? { tool: e.tool } : {}),
-      reason: e.reason,
+      reason: e.reason.slice(0, RECORD_DETAIL_MAX),
     });
     if (out.length >= RECORD_EVIDENCE_MAX) break;
   }

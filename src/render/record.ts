@@ -29,9 +29,22 @@ function serialise(value: unknown): string {
   );
 }
 
-/** The block that ends a check run's text. */
+/** A record never takes more of the check run's text than this (GitHub allows 65,535). */
+export const RECORD_MAX_BYTES = 16_000;
+
+/**
+ * The block that ends a check run's text, within {@link RECORD_MAX_BYTES}: the last pieces of
+ * evidence are left out until it fits (one is enough to keep a PR AI-assisted).
+ */
 export function recordBlock(record: HeadRecord): string {
-  return `${OPEN}\n${serialise(record)}\n${CLOSE}\n`;
+  const block = (r: HeadRecord) => `${OPEN}\n${serialise(r)}\n${CLOSE}\n`;
+  let evidence = record.evidence;
+  let out = block(record);
+  while (Buffer.byteLength(out, 'utf8') > RECORD_MAX_BYTES && evidence.length > 0) {
+    evidence = evidence.slice(0, -1);
+    out = block({ ...record, evidence });
+  }
+  return out;
 }
 
 function str(x: unknown, max: number): x is string {
@@ -44,7 +57,7 @@ function validEvidence(x: unknown): RecordedEvidence | null {
   if (!str(e.source, 20) || !SOURCES.has(e.source)) return null;
   if (!str(e.kind, 20) || !KINDS.has(e.kind)) return null;
   if (!str(e.commit, 64) || !SHA.test(e.commit)) return null;
-  if (!str(e.detail, RECORD_DETAIL_MAX) || !str(e.reason, 500)) return null;
+  if (!str(e.detail, RECORD_DETAIL_MAX) || !str(e.reason, RECORD_DETAIL_MAX)) return null;
   if (e.tool !== undefined && !str(e.tool, 100)) return null;
   return {
     source: e.source as RecordedEvidence['source'],

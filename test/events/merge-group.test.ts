@@ -28,6 +28,7 @@ describe('merge groups against the loopback fake', () => {
     state = made.state;
     state.addOrg('acme');
     state.addUser('sam-senior');
+    state.addOrgMember('acme', 'sam-senior'); // a member, so they can push (GitHub's rule for approvals)
     state.addUser('dana-dev');
     state.addUser('eve-dev');
     state.addRepo({

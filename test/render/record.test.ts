@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeadRecord } from '../../src/evaluate/record.js';
 import { renderCheck } from '../../src/render/check.js';
-import { parseRecord, recordBlock } from '../../src/render/record.js';
+import { parseRecord, RECORD_MAX_BYTES, recordBlock } from '../../src/render/record.js';
 
 const HEAD = 'a'.repeat(40);
 const record: HeadRecord = {
@@ -64,5 +64,23 @@ describe("the app's record in its check run text", () => {
     });
     expect(out.text!.endsWith(recordBlock(record))).toBe(true);
     expect(parseRecord(out.text)).toEqual(record);
+  });
+});
+
+describe('the record’s size', () => {
+  it('stays within its budget however large the evidence, keeping what fits', () => {
+    const big: HeadRecord = {
+      ...record,
+      evidence: Array.from({ length: 50 }, (_, i) => ({
+        ...record.evidence[0]!,
+        commit: i.toString(16).padStart(40, '0'),
+        detail: '<'.repeat(300),
+      })),
+    };
+    const block = recordBlock(big);
+    expect(Buffer.byteLength(block)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+    const back = parseRecord(block)!;
+    expect(back.evidence.length).toBeGreaterThan(0);
+    expect(back.evidence).toEqual(big.evidence.slice(0, back.evidence.length));
   });
 });
