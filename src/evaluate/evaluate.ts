@@ -11,7 +11,8 @@ import {
 } from './approvals.js';
 import type { PullRequestFacts } from './facts.js';
 import { judgeOverride, nextRecord } from './override.js';
-import type { DiscountedReview, RequirementResult, Verdict } from './verdict.js';
+import { carriedEvidence } from './carried.js';
+import type { DiscountedReview, RequirementResult, Verdict, VerdictEvidence } from './verdict.js';
 
 export interface EvaluateOptions {
   /**
@@ -68,10 +69,12 @@ export function evaluate(
     );
   }
 
-  const evidence = detectAi(policy.detection, facts, {
+  const found = detectAi(policy.detection, facts, {
     selfLabel: policy.actions.label,
     appLogin: options.appLogin ?? null,
   });
+  const carried = carriedEvidence(policy, facts, found);
+  const evidence: VerdictEvidence[] = [...found, ...carried.evidence];
   const aiAssisted = evidence.length > 0;
   const needed = requirementsFor(policy, facts, aiAssisted, policyPaths);
 
@@ -100,6 +103,7 @@ export function evaluate(
     requirements,
     override,
     errors,
+    ...(carried.cleared.length > 0 ? { evidenceCleared: carried.cleared } : {}),
     enforcement: policy.enforcement,
     appliesToHumanPrs: policy.apply_to_human_prs,
     ...(record ? { record } : {}),

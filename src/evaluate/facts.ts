@@ -85,9 +85,31 @@ export interface PullRequestFacts {
   reviews: ReviewFact[];
   /** Members of each team the policy names, keyed by slug (lower-case). Missing key: not read. */
   teams: Record<string, TeamMembers>;
+  /** Heads that force pushes replaced, oldest first (undefined where unknown, as in the CLI). */
+  earlierHeads?: EarlierHead[];
+  /** Labels removed from the PR, with who removed them and when (GitHub's clock). */
+  labelRemovals?: LabelRemoval[];
   /**
    * The app's own record of the head commit (from its check run there), when it has one for this
    * PR; null when it has none; undefined when the adapter cannot keep records (the CLI).
    */
   headRecord?: HeadRecord | null;
+}
+
+/** A head commit a force push replaced: what GitHub and the app's record still say about it. */
+export interface EarlierHead {
+  sha: string;
+  /** When GitHub recorded the force push that replaced it (ISO 8601, GitHub's clock). */
+  replacedAt: string;
+  /** The commit itself, when GitHub still gives it. */
+  commit: CommitFact | null;
+  /** The app's record of that head (from its check run there), when there is one. */
+  record: HeadRecord | null;
+}
+
+export interface LabelRemoval {
+  name: string;
+  by: Actor | null;
+  /** ISO 8601, GitHub's clock. */
+  at: string;
 }

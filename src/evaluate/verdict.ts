@@ -50,10 +50,26 @@ export interface OverrideResult {
   detail: string;
 }
 
+/** Evidence as the verdict shows it: found now, or carried from an earlier head. */
+export type VerdictEvidence = Evidence & {
+  /** The head (replaced by a force push) it was found on: it is no longer on the branch. */
+  earlierHead?: string;
+};
+
+/** An authorised removal of the AI label that cleared evidence carried from earlier heads. */
+export interface EvidenceClearing {
+  by: string;
+  label: string;
+  /** ISO 8601. */
+  at: string;
+}
+
 export interface Verdict {
   outcome: Outcome;
   aiAssisted: boolean;
-  evidence: Evidence[];
+  evidence: VerdictEvidence[];
+  /** Removals of the AI label that cleared evidence of earlier heads (absent when none). */
+  evidenceCleared?: EvidenceClearing[];
   changedFiles: number;
   requirements: RequirementResult[];
   override: OverrideResult | null;

@@ -632,6 +632,26 @@ function pullRequestObject(
           },
         });
       }
+      for (const e of pr.forcePushEvents) {
+        if (types && !types.has('HEAD_REF_FORCE_PUSHED_EVENT')) continue;
+        const commit = (sha: string) => {
+          const c = repo.commits.get(sha);
+          return c ? commitObject(state, repo, c) : null;
+        };
+        items.push({
+          at: e.createdAt,
+          id: e.id,
+          obj: {
+            __typename: 'HeadRefForcePushedEvent',
+            id: nodeId('HRFPE', e.id),
+            createdAt: e.createdAt,
+            actor: actorObject(state, e.actor),
+            beforeCommit: commit(e.before),
+            afterCommit: commit(e.after),
+            ref: () => (pr.crossRepository ? null : refObject(state, repo, pr.headRef)),
+          },
+        });
+      }
       items.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.id - y.id));
       return connection(
         'PullRequestTimelineItemsConnection',

@@ -130,6 +130,15 @@ export interface FakeReviewRequestEvent {
   createdAt: string;
 }
 
+export interface FakeForcePushEvent {
+  id: number;
+  /** The head before and after the push. */
+  before: string;
+  after: string;
+  actor: string;
+  createdAt: string;
+}
+
 export interface FakeAnnotation {
   path: string;
   start_line: number;
@@ -200,6 +209,8 @@ export interface FakePullRequest {
   comments: FakeComment[];
   requestedReviewers: ReviewerRef[];
   reviewRequestEvents: FakeReviewRequestEvent[];
+  /** Force pushes of the head branch (the timeline's HeadRefForcePushedEvent), oldest first. */
+  forcePushEvents: FakeForcePushEvent[];
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -757,6 +768,7 @@ export class FakeGitHubState {
       comments: [],
       requestedReviewers: [],
       reviewRequestEvents: [],
+      forcePushEvents: [],
       createdAt: at,
       updatedAt: at,
       closedAt: null,
@@ -775,6 +787,46 @@ export class FakeGitHubState {
     const pr = this.pull(fullName, number);
     if (!pr) throw new Error(`no pull request ${fullName}#${number}`);
     return pr;
+  }
+
+  /**
+   * Rewrites the PR's branch (a squash, an amend, a rebase): new commits on the base replace all
+   * of the PR's commits, and the timeline records a force push from the old head to the new.
+   */
+  forcePush(
+    fullName: string,
+    number: number,
+    commits: CommitSpec[],
+    opts: { by?: string; files?: FileSpec[] } = {},
+  ): string {
+    const repo = this.requireRepo(fullName);
+    const pr = this.requirePull(fullName, number);
+    if (commits.length === 0) throw new Error('a force push needs at least one commit');
+    const before = pr.headSha;
+    let parent = pr.baseSha;
+    const shas: string[] = [];
+    for (const c of commits) {
+      const commit = this.makeCommit(repo, { author: pr.author, ...c }, [parent]);
+      shas.push(commit.sha);
+      parent = commit.sha;
+    }
+    pr.commits = shas;
+    pr.headSha = parent;
+    if (!pr.crossRepository) repo.branches.set(pr.headRef, parent);
+    if (opts.files) {
+      pr.files = [];
+      mergeFiles(pr.files, opts.files);
+    }
+    const at = this.now();
+    pr.forcePushEvents.push({
+      id: this.nextId(),
+      before,
+      after: parent,
+      actor: opts.by ?? pr.author,
+      createdAt: at,
+    });
+    pr.updatedAt = at;
+    return parent;
   }
 
   /** Pushes commits onto the PR's head (by the PR author unless each names another); returns the new head. */

@@ -13,6 +13,7 @@ import type {
   CommitFact,
   GitIdentity,
   LabelFact,
+  LabelRemoval,
   PullRequestFacts,
   ReviewFact,
   ReviewState,
@@ -53,6 +54,7 @@ import {
   reading,
   type GitHubClient,
 } from './client.js';
+import { readEarlierHeads } from './earlier-heads.js';
 
 export type { GitHubClient } from './client.js';
 
@@ -251,10 +253,17 @@ export async function readPullRequest(
 
   /** Most recent application per label (lower-case name); pages arrive newest first. */
   const appliedBy = new Map<string, { actor: Actor | null; eventId: string | null }>();
+  const labelRemovals: LabelRemoval[] = [];
   const addLabelEvents = (nodes: (RawLabeledEvent | null)[] | null | undefined) => {
     const list = (nodes ?? []).filter(isPresent);
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
+      if (e.__typename === 'UnlabeledEvent') {
+        if (e.label?.name && e.createdAt) {
+          labelRemovals.push({ name: e.label.name, by: toActor(e.actor), at: e.createdAt });
+        }
+        continue;
+      }
       const name = e.label?.name?.toLowerCase();
       if (name === undefined || appliedBy.has(name)) continue;
       appliedBy.set(name, { actor: toActor(e.actor), eventId: e.id ?? null });
@@ -368,6 +377,18 @@ export async function readPullRequest(
   }
   const commitStates = commitList.map((sha) => commits.get(sha)!);
   await readMoreCoAuthors(gh, owner, repo, ref, commitStates);
+  const earlierHeads = await readEarlierHeads(
+    gh,
+    {
+      owner,
+      repo,
+      number,
+      headSha: pr.headRefOid,
+      ...(withCheckRuns ? { appId: options.appId } : {}),
+    },
+    pr.forcePushes,
+    (raw) => toCommitFact(commitState(raw)),
+  );
 
   // --- files: GraphQL has no previous path, so renames and copies are read from REST
   let changedFiles = files;
@@ -433,6 +454,8 @@ export async function readPullRequest(
     labels,
     reviews,
     teams: {},
+    earlierHeads,
+    labelRemovals,
   };
   return {
     facts,

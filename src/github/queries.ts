@@ -66,7 +66,9 @@ export type RawFilesConnection = ForwardPage<RawFile>;
 
 export type RawLabelsConnection = ForwardPage<{ name: string }>;
 
+/** A LabeledEvent or an UnlabeledEvent (told apart by `__typename`). */
 export interface RawLabeledEvent {
+  __typename?: string;
   id?: string;
   createdAt?: string;
   actor?: RawActor | null;
@@ -76,6 +78,29 @@ export interface RawLabeledEvent {
 export interface RawLabelEventsConnection {
   pageInfo: PageInfoBackward;
   nodes: (RawLabeledEvent | null)[] | null;
+}
+
+/** The app's check run on an earlier head, for the record at the end of its text. */
+export interface RawRecordRun {
+  databaseId: number | null;
+  text: string | null;
+}
+
+/** A head commit a force push replaced, with the app's check runs on it when asked for. */
+export interface RawEarlierHead extends RawCommit {
+  checkSuites?: {
+    nodes: ({ checkRuns: { nodes: (RawRecordRun | null)[] | null } | null } | null)[] | null;
+  } | null;
+}
+
+export interface RawForcePush {
+  createdAt?: string;
+  beforeCommit?: RawEarlierHead | null;
+}
+
+export interface RawForcePushesConnection {
+  pageInfo: PageInfoBackward;
+  nodes: (RawForcePush | null)[] | null;
 }
 
 export interface RawReview {
@@ -133,6 +158,8 @@ export interface RawPullRequest {
   labels: RawLabelsConnection | null;
   labelEvents: RawLabelEventsConnection;
   reviews: RawReviewsConnection | null;
+  /** Force pushes of the head branch, newest last, with the heads they replaced. */
+  forcePushes?: RawForcePushesConnection;
 }
 
 export interface RawPolicyObject {
@@ -191,6 +218,8 @@ const FORWARD = 'pageInfo { hasNextPage endCursor }';
 const BACKWARD = 'pageInfo { hasPreviousPage startCursor }';
 const REVIEWER = '{ __typename ... on User { login } ... on Bot { login } ... on Team { slug } }';
 
+const LABEL_EVENT = `id createdAt actor ${ACTOR} label { name }`;
+
 const COMMIT_FRAGMENT = `fragment CommitFacts on Commit {
   oid
   message
@@ -219,7 +248,8 @@ function connectionSelection(name: PullRequestConnection, cursor: string | null)
       return `labels(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { name } }`;
     case 'labelEvents':
       // Read from the end: the most recent LabeledEvent of each label is the one that counts.
-      return `labelEvents: timelineItems(itemTypes: [LABELED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on LabeledEvent { id createdAt actor ${ACTOR} label { name } } } }`;
+      // Removals come along: one by a person allowed to override clears carried evidence.
+      return `labelEvents: timelineItems(itemTypes: [LABELED_EVENT, UNLABELED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { __typename ... on LabeledEvent { ${LABEL_EVENT} } ... on UnlabeledEvent { ${LABEL_EVENT} } } }`;
     case 'reviews':
       return `reviews(first: ${PAGE_SIZE}${cursor ? `, after: ${cursor}` : ''}) { ${FORWARD} nodes { id databaseId author ${ACTOR} authorCanPushToRepository state submittedAt commit { oid } } }`;
   }
@@ -277,6 +307,38 @@ export function pullRequestQuery(options: { withCheckRuns?: boolean } = {}): str
       ${connectionSelection('labels', null)}
       ${connectionSelection('labelEvents', null)}
       ${connectionSelection('reviews', null)}
+      ${forcePushesSelection(options.withCheckRuns === true, null)}
+    }
+  }
+}
+${COMMIT_FRAGMENT}`;
+}
+
+/**
+ * The PR's force pushes, newest last, each with the head it replaced: that commit's own facts
+ * and, with the app's id, the app's check runs on it (whose text ends with the app's record of
+ * that head). Evidence found there stays evidence for the PR.
+ */
+function forcePushesSelection(withRecords: boolean, cursor: string | null): string {
+  const runs = withRecords
+    ? ` checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 10, filterBy: { checkName: "${CHECK_NAME}" }) { nodes { databaseId text } } } }`
+    : '';
+  return `forcePushes: timelineItems(itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on HeadRefForcePushedEvent { createdAt beforeCommit { ...CommitFacts${runs} } } } }`;
+}
+
+export interface ForcePushesPageAnswer {
+  repository: {
+    pullRequest: { headRefOid: string; forcePushes: RawForcePushesConnection } | null;
+  } | null;
+}
+
+/** Older force pushes, before `$cursor` (more than 100 of them is rare). */
+export function forcePushesPageQuery(withRecords: boolean): string {
+  return `query EarlierHeads($owner: String!, $repo: String!, $number: Int!, $cursor: String!${withRecords ? ', $appId: Int!' : ''}) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      headRefOid
+      ${forcePushesSelection(withRecords, '$cursor')}
     }
   }
 }

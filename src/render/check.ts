@@ -3,8 +3,7 @@
  * verdict. Pure functions over plain data. The audit comment (comment.ts) reuses the sections
  * written here.
  */
-import type { Evidence } from '../detect/evidence.js';
-import type { DiscountReason, Verdict } from '../evaluate/verdict.js';
+import type { DiscountReason, Verdict, VerdictEvidence } from '../evaluate/verdict.js';
 import { formatPolicyError, POLICY_PATH } from '../policy/types.js';
 import type { PolicyError } from '../policy/types.js';
 import { byteLength, fitToBudget, FULL_LIMITS, type Limits } from './budget.js';
@@ -310,19 +309,46 @@ function overrideSection(verdict: Verdict, ctx: RenderContext): string {
   return `**Override:** label ${codeSpan(o.label, { table: false, max: 100 })} applied by ${who}, ${status}.${detail}`;
 }
 
-function evidenceSection(verdict: Verdict, limits: Limits): string {
-  const list: Evidence[] = verdict.evidence;
-  if (list.length === 0) return '';
+function evidenceSection(verdict: Verdict, ctx: RenderContext, limits: Limits): string {
+  const list: VerdictEvidence[] = verdict.evidence;
+  const cleared = clearedNote(verdict, ctx);
+  if (list.length === 0) return cleared ? `### AI evidence\n\n${cleared}` : '';
   const rows = list
     .slice(0, limits.evidence)
     .map((e) => [
       escapeInline(e.source, 20),
       e.tool ? escapeInline(e.tool, 60) : '—',
-      e.commit ? codeSpan(shortSha(e.commit)) : '—',
+      e.commit
+        ? `${codeSpan(shortSha(e.commit))}${e.earlierHead ? ' (no longer on the branch)' : ''}`
+        : '—',
       codeSpan(e.detail),
       escapeInline(e.reason, 150),
     ]);
-  return `### AI evidence\n\n${table(['Source', 'Tool', 'Commit', 'Detail', 'Why it counts'], rows, list.length, 'evidence item')}`;
+  const notes: string[] = [];
+  if (list.some((e) => e.earlierHead)) {
+    notes.push(
+      '*Evidence “no longer on the branch” was found on an earlier head of this pull request that a force push replaced; it still counts. Only a person allowed to override can clear it, by removing the AI label.*',
+    );
+  }
+  if (cleared) notes.push(cleared);
+  return [
+    `### AI evidence\n\n${table(['Source', 'Tool', 'Commit', 'Detail', 'Why it counts'], rows, list.length, 'evidence item')}`,
+    ...notes,
+  ].join('\n\n');
+}
+
+/** Who cleared the evidence of earlier heads, and when. */
+function clearedNote(verdict: Verdict, ctx: RenderContext): string {
+  const cleared = Array.isArray(verdict.evidenceCleared) ? verdict.evidenceCleared : [];
+  if (cleared.length === 0) return '';
+  const style = markdownStyle(ctx.org);
+  const who = cleared
+    .slice(0, 5)
+    .map(
+      (c) =>
+        `${style.user(c.by)} (label ${codeSpan(c.label, { table: false, max: 60 })}, ${escapeInline(c.at, 40)})`,
+    );
+  return `*Evidence from earlier heads was cleared by the removal of the AI label by ${joinNames(who, 5)}.*`;
 }
 
 /** What to do next, as sentences in the given style. */
@@ -402,7 +428,7 @@ export function verdictSections(verdict: Verdict, ctx: RenderContext, limits: Li
     requirementsSection(v, ctx, limits),
     discountedSection(v, ctx, limits),
     overrideSection(v, ctx),
-    evidenceSection(v, limits),
+    evidenceSection(v, ctx, limits),
     nextSection(v, ctx, limits),
   ].filter((s) => s !== '');
 }

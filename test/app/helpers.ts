@@ -302,6 +302,7 @@ export function snapshotAnswer(repo: RepoSpec, pr: PrSpec): SnapshotAnswer {
     ),
     reviewRequests: { nodes: requested(pr.reviewRequests) },
     reviewRequestEvents: { nodes: requested(pr.requestedBefore) },
+    forcePushes: { pageInfo: { hasPreviousPage: false, startCursor: null }, nodes: [] },
     ...c,
   };
   return {

@@ -171,6 +171,7 @@ describe('GraphQL: PullRequestSnapshot', () => {
     expect(p.labels.nodes).toEqual([{ name: 'ai-assisted' }]);
     expect(p.labelEvents.nodes).toEqual([
       {
+        __typename: 'LabeledEvent',
         id: expect.stringMatching(/^LE_/),
         createdAt: expect.any(String),
         actor: { __typename: 'User', login: 'dana' },

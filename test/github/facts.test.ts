@@ -106,6 +106,7 @@ function pullRequest(over: Record<string, unknown> = {}) {
     labels: fwd([]),
     labelEvents: back([]),
     reviews: fwd([]),
+    forcePushes: back([]),
     ...over,
   };
 }
@@ -320,6 +321,8 @@ describe('readPullRequest: a typical pull request', () => {
         },
       ],
       teams: {},
+      earlierHeads: [],
+      labelRemovals: [],
     });
   });
 
@@ -1200,6 +1203,83 @@ describe('describeError', () => {
     expect(describeError(err)).toBe('HTTP 502: Bad Gateway (retried 3 times)');
     expect(describeError(Object.assign(new Error('Not Found'), { status: 404 }))).toBe(
       'HTTP 404: Not Found',
+    );
+  });
+});
+
+describe('readPullRequest: earlier heads and label removals (evidence that outlives a push)', () => {
+  const record = (head: string) =>
+    `Details\n<!-- ai-governance:record v1\n${JSON.stringify({
+      pr: 12,
+      head,
+      overrideAtFirstSight: null,
+      evidence: [
+        {
+          source: 'trailer',
+          kind: 'co-author',
+          commit: sha(7),
+          detail: 'Co-authored-by: Claude <noreply@anthropic.com>',
+          reason: 'built-in catalogue: Claude Code',
+        },
+      ],
+    })}\n-->\n`;
+  const forcePush = (n: number, at: string, text: string | null) => ({
+    createdAt: at,
+    beforeCommit: {
+      ...commit(n),
+      checkSuites: {
+        nodes: [{ checkRuns: { nodes: text === null ? [] : [{ databaseId: n, text }] } }],
+      },
+    },
+  });
+
+  it('reads every replaced head with its record, older pages too, and the AI label removals', async () => {
+    const pr = pullRequest({
+      labelEvents: back([
+        labeled('ai-assisted', user('carol')),
+        {
+          __typename: 'UnlabeledEvent',
+          ...labeled('ai-assisted', user('ines'), '2025-01-09T00:00:00Z'),
+        },
+      ]),
+      forcePushes: back([forcePush(3, '2025-01-05T00:00:00Z', record(sha(3)))], 'older-pushes'),
+    });
+    const older = {
+      repository: {
+        pullRequest: {
+          headRefOid: HEAD,
+          forcePushes: back([forcePush(2, '2025-01-03T00:00:00Z', null)]),
+        },
+      },
+    };
+    const calls = graphqlQueue([snapshot(pr), { data: older }]);
+
+    const snap = await readPullRequest(client(), 'acme', 'api', 12, { appId: 5 });
+
+    expect(calls.map((c) => /query (\w+)/.exec(c.query)?.[1])).toEqual([
+      'PullRequestSnapshot',
+      'EarlierHeads',
+    ]);
+    expect(calls[1]!.variables).toMatchObject({ cursor: 'older-pushes', appId: 5 });
+    expect(
+      snap.facts.earlierHeads!.map((h) => [h.sha, h.replacedAt, h.record?.head ?? null]),
+    ).toEqual([
+      [sha(2), '2025-01-03T00:00:00Z', null],
+      [sha(3), '2025-01-05T00:00:00Z', sha(3)],
+    ]);
+    expect(snap.facts.earlierHeads![0]!.commit?.sha).toBe(sha(2));
+    expect(snap.facts.labelRemovals).toEqual([
+      { name: 'ai-assisted', by: { login: 'ines', type: 'User' }, at: '2025-01-09T00:00:00Z' },
+    ]);
+    // A removal is not the label's latest application.
+    expect(snap.facts.labels).toEqual([]);
+  });
+
+  it('fails when GitHub gives no force-push list', async () => {
+    const pr = pullRequest({ forcePushes: undefined });
+    graphqlQueue([snapshot(pr)]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      'could not read force pushes of acme/api#12: GitHub gave no force-push list',
     );
   });
 });

@@ -6,6 +6,7 @@ import {
   commitAuthorsQuery,
   commitsByOidQuery,
   MERGE_QUEUE_QUERY,
+  forcePushesPageQuery,
   ORG_TEAMS_QUERY,
   PAGE_SIZE,
   PULL_REQUEST_HEAD_QUERY,
@@ -52,6 +53,7 @@ const DOCUMENTS: Record<string, string[]> = {
   PULL_REQUEST_HEAD_QUERY: [PULL_REQUEST_HEAD_QUERY],
   MERGE_QUEUE_QUERY: [MERGE_QUEUE_QUERY],
   RECONCILE_QUERY: [RECONCILE_QUERY],
+  forcePushesPageQuery: [forcePushesPageQuery(true), forcePushesPageQuery(false)],
 };
 
 function errorsOf(document: string): string[] {

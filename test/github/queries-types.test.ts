@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type {
   CommitObjectsAnswer,
   MergeQueueAnswer,
+  ForcePushesPageAnswer,
   OrgTeamsAnswer,
   PullRequestPageAnswer,
   RawTeam,
@@ -24,6 +25,7 @@ interface Aliases {
   headCommit: 'commits';
   labelEvents: 'timelineItems';
   reviewRequestEvents: 'timelineItems';
+  forcePushes: 'timelineItems';
 }
 
 type Defined<T> = Exclude<T, null | undefined>;
@@ -83,6 +85,7 @@ describe("the GraphQL answer types against GitHub's schema", () => {
   it('the snapshot, page, commit and team answers select only what GitHub has', () => {
     expectTypeOf<Problems<SnapshotAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<PullRequestPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    expectTypeOf<Problems<ForcePushesPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<OrgTeamsAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<MergeQueueAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     // Aliased objects c0, c1, ... and teams t0, t1, ...
