@@ -224,6 +224,7 @@ export async function judge(
           : snap.policyText,
     ownerIsOrg: snap.baseRepoOwnerType === 'Organization',
     teams: deps.teams,
+    orgText: snap.orgPolicyText,
   });
   if (rp.kind === 'unreadable') {
     return {

@@ -37,6 +37,7 @@ import {
   type PullRequestPageAnswer,
   type RawActor,
   type RawCommit,
+  type RawPolicyObject,
   type RawGitActor,
   type RawLabeledEvent,
   type RawReview,
@@ -69,6 +70,12 @@ export interface PullRequestSnapshot {
    * big, truncated, binary, or not a plain file): read it again with `loadPolicySource`.
    */
   policyTruncated: boolean;
+  /**
+   * The org's policy file (its `.github` repository's, on that repository's default branch): null
+   * when that repository or file does not exist or the app cannot see it, undefined when the text
+   * could not be taken from the answer (read it again by REST).
+   */
+  orgPolicyText?: string | null;
   baseRepoOwnerType: 'Organization' | 'User';
   /** 'OPEN', 'CLOSED' or 'MERGED'. */
   state: string;
@@ -187,13 +194,15 @@ export async function readPullRequest(
   const ref = `${owner}/${repo}#${number}`;
   const withCheckRuns = options.appId !== undefined;
   const answer = await reading(`pull request ${ref}`, () =>
-    gh.graphql<SnapshotAnswer>(pullRequestQuery({ withCheckRuns }), {
-      ...(withCheckRuns ? { appId: options.appId } : {}),
-      owner,
-      repo,
-      number,
-      policyExpression: `HEAD:${POLICY_PATH}`,
-    }),
+    acceptMissingOrgRepository(
+      gh.graphql<SnapshotAnswer>(pullRequestQuery({ withCheckRuns }), {
+        ...(withCheckRuns ? { appId: options.appId } : {}),
+        owner,
+        repo,
+        number,
+        policyExpression: `HEAD:${POLICY_PATH}`,
+      }),
+    ),
   );
   if (typeof answer !== 'object' || answer === null) {
     // Octokit hands back raw text when it cannot parse an answer (one of several megabytes).
@@ -426,16 +435,9 @@ export async function readPullRequest(
   const reviews = reviewsRaw.map((r) => toReview(r, `reviews of ${ref}`));
 
   // --- policy file on the default branch
-  let policyText: string | null = null;
-  let policyTruncated = false;
-  const obj = repository.policyFile;
-  if (obj) {
-    if (obj.__typename === 'Blob' && typeof obj.text === 'string' && obj.isTruncated !== true) {
-      policyText = obj.text;
-    } else {
-      policyTruncated = true;
-    }
-  }
+  const { text: policyText, truncated: policyTruncated } = blobText(repository.policyFile);
+
+  const org = answer.orgPolicy === undefined ? undefined : blobText(answer.orgPolicy?.policyFile);
 
   const facts: PullRequestFacts = {
     repository: `${owner}/${repo}`,
@@ -463,6 +465,7 @@ export async function readPullRequest(
     defaultBranchSha: defaultBranch.target.oid,
     policyText,
     policyTruncated,
+    ...(org === undefined || org.truncated ? {} : { orgPolicyText: org.text }),
     baseRepoOwnerType: repository.owner.__typename === 'Organization' ? 'Organization' : 'User',
     state: pr.state,
     ownCheckRun: pickOwnCheckRun(pr),
@@ -708,4 +711,43 @@ function mergeFirstPage(first: ChangedFile[], rest: ChangedFile[]): ChangedFile[
 function hasNextLink(headers: Record<string, any> | undefined): boolean {
   const link = headers?.link;
   return typeof link === 'string' && /<[^>]*>\s*;\s*rel="next"/.test(link);
+}
+
+/** A policy file's text from GitHub's answer; truncated when it exists but gave no whole text. */
+function blobText(obj: RawPolicyObject | null | undefined): {
+  text: string | null;
+  truncated: boolean;
+} {
+  if (!obj) return { text: null, truncated: false };
+  if (obj.__typename === 'Blob' && typeof obj.text === 'string' && obj.isTruncated !== true) {
+    return { text: obj.text, truncated: false };
+  }
+  return { text: null, truncated: true };
+}
+
+/**
+ * The snapshot's answer even when the org's `.github` repository does not exist (or the app cannot
+ * see it): GitHub then answers the rest and reports NOT_FOUND on `orgPolicy` alone, which Octokit
+ * throws. Any other error is passed on.
+ */
+async function acceptMissingOrgRepository(query: Promise<SnapshotAnswer>): Promise<SnapshotAnswer> {
+  try {
+    return await query;
+  } catch (err) {
+    const e = err as { errors?: unknown; data?: SnapshotAnswer };
+    const onlyOrgMissing =
+      Array.isArray(e?.errors) &&
+      e.errors.length > 0 &&
+      e.errors.every((x: { type?: unknown; path?: unknown }) => {
+        return (
+          x?.type === 'NOT_FOUND' &&
+          Array.isArray(x.path) &&
+          x.path.length === 1 &&
+          x.path[0] === 'orgPolicy'
+        );
+      });
+    if (onlyOrgMissing && e.data && typeof e.data === 'object')
+      return { ...e.data, orgPolicy: null };
+    throw err;
+  }
 }

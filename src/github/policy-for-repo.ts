@@ -212,6 +212,8 @@ export async function policyForRepo(
     ownerIsOrg: boolean;
     teams: TeamCache;
     caches?: PolicyCaches;
+    /** The org's policy file when the snapshot already read it (null: none); else read here. */
+    orgText?: string | null | undefined;
   },
 ): Promise<RepoPolicy> {
   const caches = opts.caches ?? sharedPolicyCaches;
@@ -219,6 +221,7 @@ export async function policyForRepo(
     repoText: opts.repoText,
     readExtends: readExtendsCached(caches.extends),
     cache: caches.files,
+    orgText: opts.orgText,
   });
   if (source.kind === 'error') return { kind: 'unreadable', message: source.message };
   if (source.kind === 'none') {
@@ -228,7 +231,7 @@ export async function policyForRepo(
   }
 
   // The org's file sets the floor, whether or not the repository's file extends it.
-  const org = await readOrgPolicy(gh, owner, repo, source.layers, caches.files);
+  const org = await readOrgPolicy(gh, owner, repo, source.layers, caches.files, opts.orgText);
   if (org.kind === 'error') return { kind: 'unreadable', message: org.message };
   const parsed = parsePolicyLayersCached(source.layers, owner, caches.parsed, org.layer);
   if (!parsed.ok) {

@@ -10,7 +10,12 @@
  * so GitHub checks on each read that the installation may still see the file.
  */
 
-import { POLICY_PATH, formatPolicyError, type PolicyError } from '../policy/types.js';
+import {
+  ORG_CONFIG_REPO,
+  POLICY_PATH,
+  formatPolicyError,
+  type PolicyError,
+} from '../policy/types.js';
 import { describeError, errorStatus, type GitHubClient } from './client.js';
 
 export interface PolicyLayer {
@@ -36,7 +41,7 @@ export type ReadExtends = (
 export const MAX_EXTENDS_DEPTH = 5;
 
 /** The repository that holds an organisation's shared configuration. */
-export const ORG_CONFIG_REPO = '.github';
+export { ORG_CONFIG_REPO };
 
 interface FileRef {
   owner: string;
@@ -245,9 +250,16 @@ export async function loadPolicySource(
   gh: GitHubClient,
   owner: string,
   repo: string,
-  opts: { repoText: string | null | undefined; readExtends: ReadExtends; cache?: PolicyFileCache },
+  opts: {
+    repoText: string | null | undefined;
+    readExtends: ReadExtends;
+    cache?: PolicyFileCache;
+    /** The org's policy file, when the snapshot query already read it (null: there is none). */
+    orgText?: string | null | undefined;
+  },
 ): Promise<PolicySource> {
   const own: FileRef = { owner, repo, path: POLICY_PATH };
+  const read = (ref: FileRef) => readKnown(gh, ref, owner, opts.orgText, opts.cache);
   const chain: { ref: FileRef; text: string }[] = [];
   try {
     const text = opts.repoText === undefined ? await readFile(gh, own, opts.cache) : opts.repoText;
@@ -255,7 +267,7 @@ export async function loadPolicySource(
       chain.push({ ref: own, text });
     } else if (repo.toLowerCase() !== ORG_CONFIG_REPO) {
       const shared: FileRef = { owner, repo: ORG_CONFIG_REPO, path: POLICY_PATH };
-      const sharedText = await readFile(gh, shared, opts.cache);
+      const sharedText = await read(shared);
       if (sharedText !== null) chain.push({ ref: shared, text: sharedText });
     }
   } catch (err) {
@@ -295,7 +307,7 @@ export async function loadPolicySource(
     seen.add(fileKey(target));
     let text: string | null;
     try {
-      text = await readFile(gh, target, opts.cache);
+      text = await read(target);
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
@@ -323,15 +335,35 @@ export async function readOrgPolicy(
   repo: string,
   layers: PolicyLayer[],
   cache?: PolicyFileCache,
+  orgText?: string | null,
 ): Promise<{ kind: 'ok'; layer: PolicyLayer | null } | { kind: 'error'; message: string }> {
   const ref: FileRef = { owner, repo: ORG_CONFIG_REPO, path: POLICY_PATH };
   const inChain = layers.find((l) => l.file.toLowerCase() === fileName(ref).toLowerCase());
   if (inChain) return { kind: 'ok', layer: inChain };
   if (repo.toLowerCase() === ORG_CONFIG_REPO) return { kind: 'ok', layer: null };
   try {
-    const text = await readFile(gh, ref, cache);
+    const text = await readKnown(gh, ref, owner, orgText, cache);
     return { kind: 'ok', layer: text === null ? null : { file: fileName(ref), text } };
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * {@link readFile}, except that the org's policy file is taken from `orgText` when the snapshot
+ * query already read it (its `.github` repository's default branch, as the contents API reads it).
+ */
+function readKnown(
+  gh: GitHubClient,
+  ref: FileRef,
+  owner: string,
+  orgText: string | null | undefined,
+  cache?: PolicyFileCache,
+): Promise<string | null> {
+  const isOrgFile =
+    ref.owner.toLowerCase() === owner.toLowerCase() &&
+    ref.repo.toLowerCase() === ORG_CONFIG_REPO &&
+    ref.path === POLICY_PATH;
+  if (isOrgFile && orgText !== undefined) return Promise.resolve(orgText);
+  return readFile(gh, ref, cache);
 }

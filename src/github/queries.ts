@@ -1,4 +1,5 @@
 import { CHECK_NAME } from '../render/check.js';
+import { ORG_CONFIG_REPO } from '../policy/types.js';
 
 /**
  * GraphQL documents the GitHub adapter sends, and the shapes of their answers.
@@ -177,6 +178,8 @@ export interface SnapshotAnswer {
     policyFile: RawPolicyObject | null;
     pullRequest: RawPullRequest | null;
   } | null;
+  /** The org's `.github` repository, for its policy file (the floor); null when there is none. */
+  orgPolicy?: { policyFile: RawPolicyObject | null } | null;
 }
 
 export interface PullRequestPageAnswer {
@@ -280,7 +283,9 @@ export interface RawHeadCommit {
 }
 
 /**
- * The one query for a pull request: its facts, the default branch head and the policy file. With
+ * The one query for a pull request: its facts, the default branch head and the policy file, and
+ * the org's policy file (its `.github` repository's, which may set a floor; a missing repository
+ * is a NOT_FOUND error on `orgPolicy` alone, which the reader accepts). With
  * the app's id it also reads the app's check runs on the head commit, so that finding the run to
  * update costs no request of its own.
  */
@@ -309,6 +314,9 @@ export function pullRequestQuery(options: { withCheckRuns?: boolean } = {}): str
       ${connectionSelection('reviews', null)}
       ${forcePushesSelection(options.withCheckRuns === true, null)}
     }
+  }
+  orgPolicy: repository(owner: $owner, name: "${ORG_CONFIG_REPO}") {
+    policyFile: object(expression: $policyExpression) { __typename ... on Blob { text isTruncated isBinary byteSize } }
   }
 }
 ${COMMIT_FRAGMENT}`;

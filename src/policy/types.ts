@@ -111,6 +111,9 @@ export interface Policy {
 /** Where the policy lives in a repository, on its default branch. */
 export const POLICY_PATH = '.github/ai-governance.yml';
 
+/** The organisation's repository whose policy file is the org-wide default (and floor). */
+export const ORG_CONFIG_REPO = '.github';
+
 /** One problem in a policy file, located precisely enough for an editor or a check annotation. */
 export interface PolicyError {
   file: string;

@@ -124,7 +124,8 @@ describe('GraphQL: PullRequestSnapshot', () => {
       number: pr.number,
       policyExpression: 'HEAD:.github/ai-governance.yml',
     });
-    expect(errors).toBeUndefined();
+    // The org has no .github repository: GitHub reports that on the org policy's field alone.
+    expect(errors).toEqual([expect.objectContaining({ type: 'NOT_FOUND', path: ['orgPolicy'] })]);
     const repo = data.repository;
     expect(repo.owner).toEqual({ __typename: 'Organization', login: 'acme' });
     expect(repo.defaultBranchRef).toEqual({
@@ -223,9 +224,10 @@ describe('GraphQL: PullRequestSnapshot', () => {
     const { client } = await serve(s);
     const vars = { owner: 'acme', repo: 'nope', number: 1, policyExpression: 'HEAD:x' };
     const a = await gql(client, PULL_REQUEST_QUERY, vars);
-    expect(a.data).toEqual({ repository: null });
+    expect(a.data).toEqual({ repository: null, orgPolicy: null });
     expect(a.errors).toEqual([
       expect.objectContaining({ type: 'NOT_FOUND', path: ['repository'] }),
+      expect.objectContaining({ type: 'NOT_FOUND', path: ['orgPolicy'] }),
     ]);
     const b = await gql(client, PULL_REQUEST_QUERY, { ...vars, repo: 'api', number: 99 });
     expect(b.data.repository.pullRequest).toBeNull();

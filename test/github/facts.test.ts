@@ -431,6 +431,82 @@ describe('readPullRequest: a typical pull request', () => {
     expect(snap.policyTruncated).toBe(true);
   });
 
+  describe("the org's policy file, read in the same query", () => {
+    const orgBlob = { __typename: 'Blob', text: 'version: 1\n# org\n', isTruncated: false };
+    const withOrg = (orgPolicy: unknown) => {
+      const a = snapshot(pullRequest());
+      return { data: { ...a.data, orgPolicy } };
+    };
+
+    it('asks for it once, beside the pull request', async () => {
+      const calls = graphqlQueue([withOrg({ policyFile: orgBlob })]);
+      const snap = await readPullRequest(client(), 'acme', 'api', 12);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.query).toMatch(/orgPolicy: repository\(owner: \$owner, name: "\.github"\)/);
+      expect(snap.orgPolicyText).toBe('version: 1\n# org\n');
+    });
+
+    it('knows there is none when the org has the repository but not the file', async () => {
+      graphqlQueue([withOrg({ policyFile: null })]);
+      const snap = await readPullRequest(client(), 'acme', 'api', 12);
+      expect(snap.orgPolicyText).toBeNull();
+    });
+
+    it("takes GitHub's NOT_FOUND on the org repository alone as 'none', and the rest of the answer", async () => {
+      const answer = {
+        ...withOrg(null),
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['orgPolicy'],
+            message: "Could not resolve to a Repository with the name 'acme/.github'.",
+          },
+        ],
+      };
+      graphqlQueue([answer]);
+      const snap = await readPullRequest(client(), 'acme', 'api', 12);
+      expect(snap.orgPolicyText).toBeNull();
+      expect(snap.policyText).toBe('version: 1\n');
+      expect(snap.facts.headSha).toBe(HEAD);
+    });
+
+    it.each([
+      ['another field', ['repository', 'pullRequest']],
+      ['a field inside the org repository', ['orgPolicy', 'policyFile']],
+    ])('fails on a NOT_FOUND on %s', async (_name, path) => {
+      graphqlQueue([
+        {
+          ...withOrg(null),
+          errors: [{ type: 'NOT_FOUND', path, message: 'Could not resolve' }],
+        },
+      ]);
+      await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+        /could not read pull request acme\/api#12/,
+      );
+    });
+
+    it('fails on any other error beside the NOT_FOUND', async () => {
+      graphqlQueue([
+        {
+          ...withOrg(null),
+          errors: [
+            { type: 'NOT_FOUND', path: ['orgPolicy'], message: 'Could not resolve' },
+            { type: 'FORBIDDEN', path: ['repository', 'pullRequest'], message: 'no' },
+          ],
+        },
+      ]);
+      await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+        /could not read pull request acme\/api#12/,
+      );
+    });
+
+    it('leaves a truncated org file to be read again (not "none")', async () => {
+      graphqlQueue([withOrg({ policyFile: { ...orgBlob, isTruncated: true } })]);
+      const snap = await readPullRequest(client(), 'acme', 'api', 12);
+      expect(snap.orgPolicyText).toBeUndefined();
+    });
+  });
+
   it('maps every actor type GitHub uses', async () => {
     graphqlQueue([
       snapshot(

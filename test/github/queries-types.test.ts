@@ -22,6 +22,7 @@ import type {
 /** The aliases the documents use, and the field each one reads. */
 interface Aliases {
   policyFile: 'object';
+  orgPolicy: 'repository';
   headCommit: 'commits';
   labelEvents: 'timelineItems';
   reviewRequestEvents: 'timelineItems';
