@@ -451,7 +451,7 @@ export function aiGovernance(options: AppOptions = {}) {
         );
         return;
       }
-      const gh = context.octokit as unknown as GitHubClient;
+      const gh = github(context);
       let carried: number[];
       try {
         carried = await pullRequestsAhead(gh, owner, repo, parsed.base, parsed.number);
