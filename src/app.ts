@@ -1,7 +1,7 @@
 import type { Context, Probot } from 'probot';
 import { POLICY_PATH } from './policy/types.js';
 import { CHECK_NAME, REEVALUATE_ACTION } from './github/check-run.js';
-import { describeError, errorStatus, type GitHubClient } from './github/client.js';
+import { describeError, errorStatus, mapBounded, type GitHubClient } from './github/client.js';
 import type {
   AppIdentity,
   EvaluationDeps,
@@ -313,15 +313,24 @@ export function aiGovernance(options: AppOptions = {}) {
     async function reevaluateOrg(context: Context, org: string, trigger: string): Promise<void> {
       const gh = github(context);
       const { repos, truncated } = await installationRepositories(gh);
-      const targets: Omit<Target, 'deliveryId'>[] = [];
-      for (const { owner, repo } of repos) {
-        if (owner.toLowerCase() !== org.toLowerCase()) continue;
-        const open = await openPullRequests(gh, owner, repo);
-        for (const number of open.numbers) {
-          const headSha = open.heads[number];
-          targets.push({ owner, repo, number, ...(headSha ? { headSha } : {}), trigger });
+      const inOrg = repos.filter((r) => r.owner.toLowerCase() === org.toLowerCase());
+      // The repositories' open PRs are listed a few at a time, not one repository after another.
+      const lists = await mapBounded(inOrg, ORG_CONCURRENCY, ({ owner, repo }) =>
+        openPullRequests(gh, owner, repo),
+      );
+      const targets: Omit<Target, 'deliveryId'>[] = inOrg.flatMap(({ owner, repo }, i) => {
+        const open = lists[i]!;
+        if (open.truncated) {
+          context.log.warn(
+            { deliveryId: context.id },
+            `${trigger}: re-evaluating the first ${open.numbers.length} open pull requests of ${owner}/${repo} only`,
+          );
         }
-      }
+        return open.numbers.map((number) => {
+          const headSha = open.heads[number];
+          return { owner, repo, number, ...(headSha ? { headSha } : {}), trigger };
+        });
+      });
       if (truncated) {
         context.log.warn(
           { deliveryId: context.id },
