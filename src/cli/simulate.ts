@@ -7,10 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { ProbotOctokit, Probot } from 'probot';
 import type { Verdict } from '../evaluate/verdict.js';
-import type { GitHubClient } from '../github/client.js';
 import { describeError } from '../github/client.js';
 import { judge, type Judged } from '../github/evaluate-pr.js';
 import { readPullRequest, type PullRequestSnapshot } from '../github/facts.js';
@@ -21,6 +18,7 @@ import { checkConclusion, verdictTitle } from '../render/check.js';
 import { plainText } from '../render/escape.js';
 import { renderText } from '../render/text.js';
 import { CheckUsageError } from './check.js';
+import { apiUrlFrom, connect, CREDENTIALS_HELP, type Connection } from './connect.js';
 import { EXIT_OK, type CliIo } from './io.js';
 
 export const SIMULATE_HELP = `Usage: ai-governance simulate OWNER/REPO#NUMBER [--policy FILE] [--as-if-approved LOGIN]... [--json]
@@ -41,8 +39,7 @@ Options:
   --json                   Print JSON
   -h, --help               Show this help
 
-Credentials, from the environment: APP_ID with PRIVATE_KEY (or PRIVATE_KEY_PATH) to read as the
-app's installation, or GITHUB_TOKEN. GITHUB_API_URL is read when --api-url is not given.
+${CREDENTIALS_HELP}
 
 Exit status: 0 when every pull request was judged (whatever the verdict), 1 when one could not be
 read, 2 on a usage error.
@@ -93,112 +90,8 @@ function parse(args: string[], env: NodeJS.ProcessEnv): SimulateOptions | 'help'
     repos: (values.repo ?? []).map((r) => r.replace(/^.*\//, '')),
     policyFile: values.policy ?? null,
     asIfApproved: (values['as-if-approved'] ?? []).map((l) => l.replace(/^@/, '')),
-    apiUrl: (values['api-url'] ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(
-      /\/+$/,
-      '',
-    ),
+    apiUrl: apiUrlFrom(values['api-url'], env),
     json: values.json ?? false,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Credentials
-
-interface Connection {
-  /** A client that can read `owner`'s repositories. */
-  clientFor(owner: string): Promise<GitHubClient>;
-  /** The repositories of `owner` this connection can list. */
-  repos(gh: GitHubClient, owner: string): Promise<string[]>;
-  app: { id: number; slug: string };
-}
-
-/** No pacing against a loopback server (the fake GitHub): GitHub's rate limits are not there. */
-function octokitFor(apiUrl: string) {
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(`${apiUrl}/`);
-  if (!loopback) return ProbotOctokit;
-  return ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-    ...o,
-    throttle: { ...(o.throttle as object), enabled: false },
-  }));
-}
-
-/** Probot's own log lines would mix with the report: only errors, to stderr. */
-const quiet = () => pino({ level: 'error' }, pino.destination(2));
-
-async function connect(o: SimulateOptions, env: NodeJS.ProcessEnv): Promise<Connection> {
-  const Octokit = octokitFor(o.apiUrl);
-  const privateKey =
-    env.PRIVATE_KEY?.replace(/\\n/g, '\n') ??
-    (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, 'utf8') : undefined);
-  if (env.APP_ID && privateKey) {
-    const probot = new Probot({
-      appId: env.APP_ID,
-      privateKey,
-      baseUrl: o.apiUrl,
-      Octokit,
-      log: quiet(),
-    });
-    const appGh = await probot.auth();
-    const { data: app } = await appGh.request('GET /app');
-    const installations = (await appGh.paginate('GET /app/installations', {
-      per_page: 100,
-    })) as Array<{ id: number; account: { login?: string } | null }>;
-    const clients = new Map<string, Promise<GitHubClient>>();
-    return {
-      app: { id: app?.id ?? Number(env.APP_ID), slug: app?.slug ?? 'ai-governance' },
-      clientFor(owner) {
-        const key = owner.toLowerCase();
-        let c = clients.get(key);
-        if (!c) {
-          const inst = installations.find((i) => i.account?.login?.toLowerCase() === key);
-          if (!inst) throw new Error(`the app is not installed on ${owner}`);
-          c = probot.auth(inst.id) as unknown as Promise<GitHubClient>;
-          clients.set(key, c);
-        }
-        return c;
-      },
-      async repos(gh, owner) {
-        const all: string[] = [];
-        for (let page = 1; ; page++) {
-          const { data } = await gh.request('GET /installation/repositories', {
-            per_page: 100,
-            page,
-          });
-          const list = (data.repositories ?? []) as Array<{
-            name: string;
-            owner: { login: string };
-          }>;
-          for (const r of list)
-            if (r.owner.login.toLowerCase() === owner.toLowerCase()) all.push(r.name);
-          if (list.length < 100) return all;
-        }
-      },
-    };
-  }
-  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
-  if (!token) {
-    throw new CheckUsageError([
-      'ai-governance simulate: no credentials: set APP_ID and PRIVATE_KEY (the app) or GITHUB_TOKEN',
-    ]);
-  }
-  const probot = new Probot({ githubToken: token, baseUrl: o.apiUrl, Octokit, log: quiet() });
-  const gh = probot.auth() as unknown as Promise<GitHubClient>;
-  return {
-    app: { id: Number(env.APP_ID ?? 0), slug: env.APP_SLUG ?? 'ai-governance' },
-    clientFor: () => gh,
-    async repos(client, owner) {
-      const all: string[] = [];
-      for (let page = 1; ; page++) {
-        const { data } = await client.request('GET /orgs/{org}/repos', {
-          org: owner,
-          per_page: 100,
-          page,
-        });
-        const list = data as Array<{ name: string; archived?: boolean }>;
-        for (const r of list) if (!r.archived) all.push(r.name);
-        if (list.length < 100) return all;
-      }
-    },
   };
 }
 
@@ -362,7 +255,7 @@ export async function simulate(
       ]);
     }
   }
-  const conn = await connect(o, env);
+  const conn = await connect({ apiUrl: o.apiUrl, env, command: 'ai-governance simulate' });
   const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 1000 });
 
   if (o.target) {
