@@ -1,4 +1,4 @@
-import type { PageInfoForward } from './queries.js';
+import type { PageInfoForward } from './queries/common.js';
 /** The part of an Octokit instance (Probot's `context.octokit`) the adapter uses. */
 export interface GitHubClient {
   graphql: <T>(query: string, vars?: Record<string, unknown>) => Promise<T>;

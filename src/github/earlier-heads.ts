@@ -7,14 +7,14 @@
 import type { CommitFact, EarlierHead } from '../evaluate/facts.js';
 import { parseRecord } from '../render/record.js';
 import { fail, reading, type GitHubClient } from './client.js';
+import type { RawCommit } from './queries/commits.js';
 import {
   forcePushesPageQuery,
   type ForcePushesPageAnswer,
-  type RawCommit,
   type RawEarlierHead,
   type RawForcePush,
   type RawForcePushesConnection,
-} from './queries.js';
+} from './queries/force-pushes.js';
 
 /** More force pushes than this on one PR is refused (fail closed) rather than read on. */
 export const MAX_FORCE_PUSH_PAGES = 50;

@@ -21,31 +21,35 @@ import type {
 import { POLICY_PATH } from '../policy/types.js';
 import { COMMENT_MARKER } from '../render/escape.js';
 import {
-  CONNECTION_NAMES,
-  CURSOR_VARIABLES,
   PAGE_SIZE,
-  pullRequestQuery,
+  type PageInfoBackward,
+  type PageInfoForward,
+  type RawActor,
+  type RawGitActor,
+} from './queries/common.js';
+import {
   commitAuthorsQuery,
   commitsByOidQuery,
+  type CommitObjectsAnswer,
+  type RawCommit,
+} from './queries/commits.js';
+import {
+  CONNECTION_NAMES,
+  CURSOR_VARIABLES,
+  pullRequestQuery,
   pullRequestPageQuery,
   PULL_REQUEST_HEAD_QUERY,
   type PullRequestHeadAnswer,
-  type CommitObjectsAnswer,
-  type PageInfoBackward,
-  type PageInfoForward,
   type PullRequestConnection,
   type PullRequestPageAnswer,
-  type RawActor,
-  type RawCommit,
   type RawPolicyObject,
-  type RawGitActor,
   type RawLabeledEvent,
   type RawReview,
   type RawCheckRun,
   type RawPullRequest,
   type RawRequestedReviewer,
   type SnapshotAnswer,
-} from './queries.js';
+} from './queries/pull-request.js';
 import type { ExistingCheckRun } from './check-run.js';
 import {
   PAGE_CONCURRENCY,

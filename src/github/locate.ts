@@ -1,5 +1,5 @@
 import { fail, reading, type GitHubClient } from './client.js';
-import { MERGE_QUEUE_QUERY, type MergeQueueAnswer } from './queries.js';
+import { MERGE_QUEUE_QUERY, type MergeQueueAnswer } from './queries/merge-queue.js';
 
 /** What the merge queue's branch names: `gh-readonly-queue/<base>/pr-<number>-<head sha>`. */
 export function parseMergeQueueRef(

@@ -1,12 +1,12 @@
 /** Reading the members of an organisation's teams, for the reviewers a policy names. */
 import { describeError, fail, nextCursor, reading, type GitHubClient } from './client.js';
+import { PAGE_SIZE } from './queries/common.js';
 import {
   ORG_TEAMS_QUERY,
-  PAGE_SIZE,
   teamMembersQuery,
   type OrgTeamsAnswer,
   type TeamMembersAnswer,
-} from './queries.js';
+} from './queries/teams.js';
 
 /** GraphQL errors that mean "this team (or org) is not there for us", not a failure to read. */
 function isMissingTeamError(e: unknown): boolean {

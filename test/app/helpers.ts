@@ -13,13 +13,13 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import { aiGovernance, type AppOptions } from '../../src/app.js';
+import type { RawCommit } from '../../src/github/queries/commits.js';
 import type {
-  RawCommit,
   RawPullRequest,
   RawReview,
   SnapshotAnswer,
-  TeamMembersAnswer,
-} from '../../src/github/queries.js';
+} from '../../src/github/queries/pull-request.js';
+import type { TeamMembersAnswer } from '../../src/github/queries/teams.js';
 import { POLICY_PATH } from '../../src/policy/types.js';
 
 export { POLICY_PATH };

@@ -4,14 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readPullRequest, type GitHubClient } from '../../src/github/facts.js';
 import { listOrgTeams, readTeams } from '../../src/github/teams.js';
 import { loadPolicySource } from '../../src/github/policy-source.js';
-import {
-  ORG_TEAMS_QUERY,
-  PULL_REQUEST_QUERY,
-  commitAuthorsQuery,
-  commitsByOidQuery,
-  pullRequestPageQuery,
-  teamMembersQuery,
-} from '../../src/github/queries.js';
+import { commitAuthorsQuery, commitsByOidQuery } from '../../src/github/queries/commits.js';
+import { PULL_REQUEST_QUERY, pullRequestPageQuery } from '../../src/github/queries/pull-request.js';
+import { ORG_TEAMS_QUERY, teamMembersQuery } from '../../src/github/queries/teams.js';
 import { readExtends } from '../../src/policy/load.js';
 import { COMMENT_MARKER } from '../../src/render/escape.js';
 import { encodeCursor } from '../../src/fake-github/schema.js';

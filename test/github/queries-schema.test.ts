@@ -2,21 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { PAGE_SIZE } from '../../src/github/queries/common.js';
+import { commitAuthorsQuery, commitsByOidQuery } from '../../src/github/queries/commits.js';
+import { forcePushesPageQuery } from '../../src/github/queries/force-pushes.js';
+import { MERGE_QUEUE_QUERY } from '../../src/github/queries/merge-queue.js';
+import { RECONCILE_QUERY } from '../../src/github/queries/open-pull-requests.js';
 import {
-  commitAuthorsQuery,
-  commitsByOidQuery,
-  MERGE_QUEUE_QUERY,
-  forcePushesPageQuery,
-  ORG_TEAMS_QUERY,
-  PAGE_SIZE,
   PULL_REQUEST_HEAD_QUERY,
   PULL_REQUEST_QUERY,
-  RECONCILE_QUERY,
   pullRequestPageQuery,
   pullRequestQuery,
-  teamMembersQuery,
   type PullRequestConnection,
-} from '../../src/github/queries.js';
+} from '../../src/github/queries/pull-request.js';
+import { ORG_TEAMS_QUERY, teamMembersQuery } from '../../src/github/queries/teams.js';
 import { githubSchema } from '../../src/fake-github/graphql.js';
 
 /**
@@ -41,7 +39,7 @@ function connectionSubsets(): PullRequestConnection[][] {
   return out;
 }
 
-/** The documents, by the name of the export in src/github/queries.ts that builds them. */
+/** The documents, by the name of the export in src/github/queries/ that builds them. */
 const DOCUMENTS: Record<string, string[]> = {
   PULL_REQUEST_QUERY: [PULL_REQUEST_QUERY],
   pullRequestQuery: [pullRequestQuery(), pullRequestQuery({ withCheckRuns: true })],
@@ -85,14 +83,14 @@ describe("the app's GraphQL documents against GitHub's schema", () => {
       if (file.endsWith('/github/pacing.ts')) continue; // passes on the documents the others send
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/\.graphql(?:<[^>]*>)?\(\s*([^\s,(]+)/g)) sent.set(m[1]!, file);
-      if (!file.endsWith('/github/queries.ts') && /\b(query|mutation)\s+[A-Z]\w*\s*[({]/.test(text))
+      if (!file.includes('/github/queries/') && /\b(query|mutation)\s+[A-Z]\w*\s*[({]/.test(text))
         inline.push(file);
     }
     expect([...sent.keys()]).toContain('pullRequestPageQuery');
     for (const [argument, file] of sent) {
       expect(Object.keys(DOCUMENTS), `${file} sends ${argument}`).toContain(argument);
     }
-    expect(inline, 'GraphQL documents written outside src/github/queries.ts').toEqual([]);
+    expect(inline, 'GraphQL documents written outside src/github/queries/').toEqual([]);
   });
 });
 

@@ -1,18 +1,17 @@
 import type * as GitHub from '@octokit/graphql-schema';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { CommitObjectsAnswer } from '../../src/github/queries/commits.js';
+import type { ForcePushesPageAnswer } from '../../src/github/queries/force-pushes.js';
+import type { MergeQueueAnswer } from '../../src/github/queries/merge-queue.js';
 import type {
-  CommitObjectsAnswer,
-  MergeQueueAnswer,
-  ForcePushesPageAnswer,
-  OrgTeamsAnswer,
+  PullRequestHeadAnswer,
   PullRequestPageAnswer,
-  RawTeam,
   SnapshotAnswer,
-  TeamMembersAnswer,
-} from '../../src/github/queries.js';
+} from '../../src/github/queries/pull-request.js';
+import type { OrgTeamsAnswer, RawTeam, TeamMembersAnswer } from '../../src/github/queries/teams.js';
 
 /**
- * The answer types in src/github/queries.ts, checked by the compiler against the types generated
+ * The answer types in src/github/queries/, checked by the compiler against the types generated
  * from GitHub's schema (`@octokit/graphql-schema`): every field they name exists on GitHub's type
  * (or on one of a union's members), with a compatible type, and may be null wherever GitHub may
  * give null. A problem shows as a compile error naming its path, e.g.
@@ -86,6 +85,7 @@ describe("the GraphQL answer types against GitHub's schema", () => {
   it('the snapshot, page, commit and team answers select only what GitHub has', () => {
     expectTypeOf<Problems<SnapshotAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<PullRequestPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    expectTypeOf<Problems<PullRequestHeadAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<ForcePushesPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<OrgTeamsAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<MergeQueueAnswer, GitHub.Query>>().toEqualTypeOf<never>();

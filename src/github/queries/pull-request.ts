@@ -1,58 +1,21 @@
-import { CHECK_NAME } from '../render/check.js';
-import { ORG_CONFIG_REPO } from '../policy/types.js';
-
 /**
- * GraphQL documents the GitHub adapter sends, and the shapes of their answers.
- *
- * One query reads everything a pull request evaluation needs (PR facts, the default branch head and
- * the policy file). Follow-up queries are built to ask only for the connections that still have
- * pages, so reads grow with the pages GitHub forces (100 items each), never per file or commit.
+ * The pull request as an evaluation reads it: one query for its facts, the default branch head
+ * and the policy files; follow-up queries that ask only for the connections that still have
+ * pages; and its head alone, to check that REST pages were read while it stood still.
  */
-
-/** GitHub's largest page for every connection. */
-export const PAGE_SIZE = 100;
-
-/** Co-authors read with each commit; more pages are read in batched follow-ups. */
-export const COMMIT_AUTHORS_PAGE = 20;
-
-// ---------------------------------------------------------------------------------------------
-// Answer shapes (only the fields the queries ask for)
-
-export interface PageInfoForward {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-export interface PageInfoBackward {
-  hasPreviousPage: boolean;
-  startCursor: string | null;
-}
-
-/** A page of a connection read forward: its nodes (GitHub may give null for any) and where it ends. */
-export interface ForwardPage<T> {
-  pageInfo: PageInfoForward;
-  nodes: (T | null)[] | null;
-}
-
-export interface RawActor {
-  __typename: string;
-  login: string;
-}
-
-export interface RawGitActor {
-  name: string | null;
-  email: string | null;
-  user: { login: string } | null;
-}
-
-export type RawCommitAuthors = ForwardPage<RawGitActor>;
-
-export interface RawCommit {
-  oid: string;
-  message: string;
-  authors: RawCommitAuthors;
-  committer: RawGitActor | null;
-}
+import { CHECK_NAME } from '../../render/check.js';
+import { ORG_CONFIG_REPO } from '../../policy/types.js';
+import {
+  ACTOR,
+  BACKWARD,
+  FORWARD,
+  PAGE_SIZE,
+  type ForwardPage,
+  type PageInfoBackward,
+  type RawActor,
+} from './common.js';
+import { COMMIT_FRAGMENT, type RawCommit } from './commits.js';
+import { forcePushesSelection, type RawForcePushesConnection } from './force-pushes.js';
 
 export interface RawCommitsConnection extends ForwardPage<{ commit: RawCommit }> {
   totalCount: number;
@@ -79,29 +42,6 @@ export interface RawLabeledEvent {
 export interface RawLabelEventsConnection {
   pageInfo: PageInfoBackward;
   nodes: (RawLabeledEvent | null)[] | null;
-}
-
-/** The app's check run on an earlier head, for the record at the end of its text. */
-export interface RawRecordRun {
-  databaseId: number | null;
-  text: string | null;
-}
-
-/** A head commit a force push replaced, with the app's check runs on it when asked for. */
-export interface RawEarlierHead extends RawCommit {
-  checkSuites?: {
-    nodes: ({ checkRuns: { nodes: (RawRecordRun | null)[] | null } | null } | null)[] | null;
-  } | null;
-}
-
-export interface RawForcePush {
-  createdAt?: string;
-  beforeCommit?: RawEarlierHead | null;
-}
-
-export interface RawForcePushesConnection {
-  pageInfo: PageInfoBackward;
-  nodes: (RawForcePush | null)[] | null;
 }
 
 export interface RawReview {
@@ -191,44 +131,9 @@ export interface PullRequestPageAnswer {
   } | null;
 }
 
-/** Answer to {@link commitsByOidQuery} and {@link commitAuthorsQuery}: aliases c0, c1, ... */
-export interface CommitObjectsAnswer {
-  repository: Record<string, (Partial<RawCommit> & { __typename?: string }) | null> | null;
-}
-
-export interface RawTeam {
-  slug: string;
-  members: ForwardPage<{ login: string }>;
-}
-
-/** Answer to {@link teamMembersQuery}: aliases t0, t1, ... */
-export interface TeamMembersAnswer {
-  organization: Record<string, RawTeam | null> | null;
-}
-
-export interface OrgTeamsAnswer {
-  organization: {
-    teams: ForwardPage<{ slug: string }>;
-  } | null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Documents
-
-const ACTOR = '{ __typename login }';
-const GIT_ACTOR = '{ name email user { login } }';
-const FORWARD = 'pageInfo { hasNextPage endCursor }';
-const BACKWARD = 'pageInfo { hasPreviousPage startCursor }';
 const REVIEWER = '{ __typename ... on User { login } ... on Bot { login } ... on Team { slug } }';
 
 const LABEL_EVENT = `id createdAt actor ${ACTOR} label { name }`;
-
-const COMMIT_FRAGMENT = `fragment CommitFacts on Commit {
-  oid
-  message
-  authors(first: ${COMMIT_AUTHORS_PAGE}) { ${FORWARD} nodes ${GIT_ACTOR} }
-  committer ${GIT_ACTOR}
-}`;
 
 /** The connections of a pull request that are read page by page. */
 export type PullRequestConnection = 'commits' | 'files' | 'labels' | 'labelEvents' | 'reviews';
@@ -322,37 +227,6 @@ export function pullRequestQuery(options: { withCheckRuns?: boolean } = {}): str
 ${COMMIT_FRAGMENT}`;
 }
 
-/**
- * The PR's force pushes, newest last, each with the head it replaced: that commit's own facts
- * and, with the app's id, the app's check runs on it (whose text ends with the app's record of
- * that head). Evidence found there stays evidence for the PR.
- */
-function forcePushesSelection(withRecords: boolean, cursor: string | null): string {
-  const runs = withRecords
-    ? ` checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 10, filterBy: { checkName: "${CHECK_NAME}" }) { nodes { databaseId text } } } }`
-    : '';
-  return `forcePushes: timelineItems(itemTypes: [HEAD_REF_FORCE_PUSHED_EVENT], last: ${PAGE_SIZE}${cursor ? `, before: ${cursor}` : ''}) { ${BACKWARD} nodes { ... on HeadRefForcePushedEvent { createdAt beforeCommit { ...CommitFacts${runs} } } } }`;
-}
-
-export interface ForcePushesPageAnswer {
-  repository: {
-    pullRequest: { headRefOid: string; forcePushes: RawForcePushesConnection } | null;
-  } | null;
-}
-
-/** Older force pushes, before `$cursor` (more than 100 of them is rare). */
-export function forcePushesPageQuery(withRecords: boolean): string {
-  return `query EarlierHeads($owner: String!, $repo: String!, $number: Int!, $cursor: String!${withRecords ? ', $appId: Int!' : ''}) {
-  repository(owner: $owner, name: $repo) {
-    pullRequest(number: $number) {
-      headRefOid
-      ${forcePushesSelection(withRecords, '$cursor')}
-    }
-  }
-}
-${COMMIT_FRAGMENT}`;
-}
-
 /** The snapshot query without the app's check runs. */
 export const PULL_REQUEST_QUERY = pullRequestQuery();
 
@@ -387,61 +261,6 @@ export function pullRequestPageQuery(connections: readonly PullRequestConnection
 }${fragment}`;
 }
 
-/** Reads commits by sha (aliases c0..c{n-1}, variables $o0..), for commits the PR list did not hold. */
-export function commitsByOidQuery(count: number): string {
-  const vars = range(count).map((i) => `$o${i}: GitObjectID!`);
-  const fields = range(count).map(
-    (i) => `c${i}: object(oid: $o${i}) { __typename ...CommitFacts }`,
-  );
-  return `query CommitsByOid($owner: String!, $repo: String!, ${vars.join(', ')}) {
-  repository(owner: $owner, name: $repo) {
-    ${fields.join('\n    ')}
-  }
-}
-${COMMIT_FRAGMENT}`;
-}
-
-/** Reads further pages of co-authors of several commits at once (variables $o{i} sha, $a{i} cursor). */
-export function commitAuthorsQuery(count: number): string {
-  const vars = range(count).map((i) => `$o${i}: GitObjectID!, $a${i}: String!`);
-  const fields = range(count).map(
-    (i) =>
-      `c${i}: object(oid: $o${i}) { __typename ... on Commit { oid authors(first: ${PAGE_SIZE}, after: $a${i}) { ${FORWARD} nodes ${GIT_ACTOR} } } }`,
-  );
-  return `query CommitAuthors($owner: String!, $repo: String!, ${vars.join(', ')}) {
-  repository(owner: $owner, name: $repo) {
-    ${fields.join('\n    ')}
-  }
-}`;
-}
-
-/**
- * Members of several teams at once (aliases t0.., variables $s{i} slug, $c{i} cursor or null).
- * `membership: ALL` includes members of child teams, as GitHub's team review requests do.
- */
-export function teamMembersQuery(count: number): string {
-  const vars = range(count).map((i) => `$s${i}: String!, $c${i}: String`);
-  const fields = range(count).map(
-    (i) =>
-      `t${i}: team(slug: $s${i}) { slug members(first: ${PAGE_SIZE}, after: $c${i}, membership: ALL) { ${FORWARD} nodes { login } } }`,
-  );
-  return `query TeamMembers($org: String!, ${vars.join(', ')}) {
-  organization(login: $org) {
-    ${fields.join('\n    ')}
-  }
-}`;
-}
-
-export const ORG_TEAMS_QUERY = `query OrgTeams($org: String!, $cursor: String) {
-  organization(login: $org) {
-    teams(first: ${PAGE_SIZE}, after: $cursor) { ${FORWARD} nodes { slug } }
-  }
-}`;
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}
-
 /** The pull request's head now: files read by REST pages are checked against it afterwards. */
 export const PULL_REQUEST_HEAD_QUERY = `query PullRequestHead($owner: String!, $repo: String!, $number: Int!) {
   repository(owner: $owner, name: $repo) { pullRequest(number: $number) { headRefOid } }
@@ -451,67 +270,3 @@ export const PULL_REQUEST_HEAD_QUERY = `query PullRequestHead($owner: String!, $
 export interface PullRequestHeadAnswer {
   repository: { pullRequest: { headRefOid: string } | null } | null;
 }
-
-/** The entries of a branch's merge queue: each with its position and its pull request. */
-export const MERGE_QUEUE_QUERY = `query MergeQueueEntries($owner: String!, $repo: String!, $branch: String!) {
-  repository(owner: $owner, name: $repo) {
-    mergeQueue(branch: $branch) {
-      entries(first: ${PAGE_SIZE}) {
-        totalCount
-        pageInfo { hasNextPage }
-        nodes { position pullRequest { number } }
-      }
-    }
-  }
-}`;
-
-export interface MergeQueueAnswer {
-  repository: {
-    mergeQueue: {
-      entries: {
-        totalCount: number;
-        pageInfo: { hasNextPage: boolean };
-        nodes: Array<{
-          position: number;
-          pullRequest: { number: number } | null;
-        } | null> | null;
-      } | null;
-    } | null;
-  } | null;
-}
-
-/** Open pull requests a page at a time for reconciliation (see reconcile.ts). */
-export const RECONCILE_PAGE = 50;
-
-/**
- * A repository's open PRs, most recently updated first, each with this app's `AI Governance` runs
- * on its head commit and the newest events that can change a verdict without a new commit
- * (reviews, dismissals, labels, force pushes, ready for review, base changes).
- */
-export const RECONCILE_QUERY = `query ReconcileOpenPullRequests($owner: String!, $name: String!, $cursor: String, $appId: Int!, $checkName: String!) {
-  repository(owner: $owner, name: $name) {
-    pullRequests(states: [OPEN], first: ${RECONCILE_PAGE}, after: $cursor, orderBy: { field: UPDATED_AT, direction: DESC }) {
-      ${FORWARD}
-      nodes {
-        number
-        headRefOid
-        lastEditedAt
-        commits(last: 1) {
-          nodes { commit { oid checkSuites(first: 5, filterBy: { appId: $appId }) { nodes { checkRuns(first: 5, filterBy: { checkName: $checkName }) { nodes { status startedAt completedAt } } } } } }
-        }
-        timelineItems(last: 10, itemTypes: [PULL_REQUEST_REVIEW, REVIEW_DISMISSED_EVENT, LABELED_EVENT, UNLABELED_EVENT, HEAD_REF_FORCE_PUSHED_EVENT, READY_FOR_REVIEW_EVENT, BASE_REF_CHANGED_EVENT]) {
-          nodes {
-            __typename
-            ... on PullRequestReview { submittedAt author { __typename login } }
-            ... on ReviewDismissedEvent { createdAt actor { __typename login } }
-            ... on LabeledEvent { createdAt actor { __typename login } }
-            ... on UnlabeledEvent { createdAt actor { __typename login } }
-            ... on HeadRefForcePushedEvent { createdAt }
-            ... on ReadyForReviewEvent { createdAt }
-            ... on BaseRefChangedEvent { createdAt }
-          }
-        }
-      }
-    }
-  }
-}`;

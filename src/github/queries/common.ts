@@ -1,0 +1,52 @@
+/**
+ * What every GraphQL document the GitHub adapter sends has in common: GitHub's page size, the
+ * shapes of a page and of an actor, and the selections that read them.
+ *
+ * The documents are grouped by what they read (a pull request, commits, force pushes, teams, the
+ * merge queue, open pull requests); each module holds its documents and the shapes of their
+ * answers (only the fields the documents ask for). Reads grow with the pages GitHub forces (100
+ * items each), never per file or commit.
+ */
+
+/** GitHub's largest page for every connection. */
+export const PAGE_SIZE = 100;
+
+/** Co-authors read with each commit; more pages are read in batched follow-ups. */
+export const COMMIT_AUTHORS_PAGE = 20;
+
+export interface PageInfoForward {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface PageInfoBackward {
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+}
+
+/** A page of a connection read forward: its nodes (GitHub may give null for any) and where it ends. */
+export interface ForwardPage<T> {
+  pageInfo: PageInfoForward;
+  nodes: (T | null)[] | null;
+}
+
+export interface RawActor {
+  __typename: string;
+  login: string;
+}
+
+export interface RawGitActor {
+  name: string | null;
+  email: string | null;
+  user: { login: string } | null;
+}
+
+export const ACTOR = '{ __typename login }';
+export const GIT_ACTOR = '{ name email user { login } }';
+export const FORWARD = 'pageInfo { hasNextPage endCursor }';
+export const BACKWARD = 'pageInfo { hasPreviousPage startCursor }';
+
+/** 0, 1, ..., n-1: the aliases of a batched query. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
