@@ -12,7 +12,8 @@
  */
 import { parsePolicyLayers, type LayerOptions, type PolicyResult } from './load.js';
 import type { CriticalRule, Policy, PolicyError, PolicyLayerName } from './types.js';
-import { loadPolicyYaml, policyError, type Loc, type TMap, type TNode } from './yaml-tree.js';
+import { policyError, type Loc, type TMap, type TNode } from './tree.js';
+import { loadPolicyYaml } from './yaml-tree.js';
 
 export interface Layer {
   file: string;
