@@ -3,22 +3,17 @@
  * verdict. Pure functions over plain data. The audit comment (comment.ts) reuses the sections
  * written here.
  */
-import type { DiscountReason, Verdict, VerdictEvidence } from '../evaluate/verdict.js';
+import type { Verdict, VerdictEvidence } from '../evaluate/verdict.js';
 import { formatPolicyError, POLICY_PATH } from '../policy/types.js';
 import type { PolicyError } from '../policy/types.js';
-import { byteLength, fitToBudget, FULL_LIMITS, type Limits } from './budget.js';
+import { byteLength, fitToBudget, type Limits } from './budget.js';
 import { recordBlock } from './record.js';
 import type { HeadRecord } from '../evaluate/record.js';
 import { codeSpan, escapeInline, formatCount, plainText, plural } from './escape.js';
-import { describeReviewers, joinNames, markdownStyle, uniqueLogins, type Style } from './style.js';
-import {
-  approvalsPhrase,
-  consistencyProblem,
-  count,
-  openRequirements,
-  verdictHeadline,
-  verdictTitle,
-} from './title.js';
+import { describeReviewers, joinNames, markdownStyle, uniqueLogins } from './style.js';
+import { consistencyProblem, count, verdictHeadline, verdictTitle } from './title.js';
+import { collectDiscounted, discountReasonText, layerNote } from './discounted.js';
+import { nextSteps } from './next-steps.js';
 
 export {
   checkConclusion,
@@ -223,66 +218,6 @@ function requirementsSection(verdict: Verdict, ctx: RenderContext, limits: Limit
   )}`;
 }
 
-const LAYERS: readonly string[] = ['org floor', 'org default', 'repository'];
-
-/** " (org floor)": which policy layer a requirement came from, when known. */
-export function layerNote(layer: unknown): string {
-  return typeof layer === 'string' && LAYERS.includes(layer) ? ` (${layer})` : '';
-}
-
-/** Why a review did not count, as the end of a sentence that starts with the reviewer. */
-export const DISCOUNT_REASONS: Readonly<Record<DiscountReason, string>> = {
-  'pr-author': 'opened the pull request',
-  contributor: 'contributed to the changes',
-  bot: 'is a bot',
-  'no-write-access': 'has no write access to the repository',
-  'not-a-reviewer': 'is not one of the required reviewers',
-  stale: 'reviewed an older commit',
-  superseded: 'a later review replaced it',
-  'unknown-user': 'the account could not be identified',
-};
-
-export interface DiscountedEntry {
-  login: string;
-  reason: string;
-  detail: string;
-  /** The requirements it did not count toward. */
-  rules: string[];
-}
-
-const discountedCache = new WeakMap<Verdict, DiscountedEntry[]>();
-
-/** Reviews that did not count, merged across requirements (same login, reason and detail). */
-export function collectDiscounted(verdict: Verdict): DiscountedEntry[] {
-  const cached = discountedCache.get(verdict);
-  if (cached) return cached;
-  const entries = new Map<string, DiscountedEntry>();
-  for (const r of Array.isArray(verdict.requirements) ? verdict.requirements : []) {
-    for (const d of Array.isArray(r.discounted) ? r.discounted : []) {
-      const login = plainText(String(d.login), 100);
-      const reason = plainText(String(d.reason), 40);
-      const detail = typeof d.detail === 'string' ? plainText(d.detail, 300) : '';
-      const key = `${login.toLowerCase()}\u0000${reason}\u0000${detail}`;
-      const entry = entries.get(key);
-      if (entry) {
-        if (entry.rules.length < 20 && !entry.rules.includes(r.rule)) entry.rules.push(r.rule);
-      } else {
-        entries.set(key, { login, reason, detail, rules: [r.rule] });
-      }
-    }
-  }
-  const out = [...entries.values()];
-  discountedCache.set(verdict, out);
-  return out;
-}
-
-/** "opened the pull request", or the raw reason when it is not a known one. */
-export function discountReasonText(reason: string, style: Style): string {
-  return Object.hasOwn(DISCOUNT_REASONS, reason)
-    ? DISCOUNT_REASONS[reason as DiscountReason]
-    : style.text(reason, 40);
-}
-
 function discountedSection(verdict: Verdict, ctx: RenderContext, limits: Limits): string {
   const style = markdownStyle(ctx.org);
   const all = collectDiscounted(verdict);
@@ -349,67 +284,6 @@ function clearedNote(verdict: Verdict, ctx: RenderContext): string {
         `${style.user(c.by)} (label ${codeSpan(c.label, { table: false, max: 60 })}, ${escapeInline(c.at, 40)})`,
     );
   return `*Evidence from earlier heads was cleared by the removal of the AI label by ${joinNames(who, 5)}.*`;
-}
-
-/** What to do next, as sentences in the given style. */
-export function nextSteps(
-  verdict: Verdict,
-  ctx: Partial<RenderContext>,
-  style: Style,
-  limits: Limits = FULL_LIMITS,
-): string[] {
-  const problem = consistencyProblem(verdict);
-  if (problem !== null || verdict.outcome === 'error') {
-    if ((ctx.policyErrors ?? []).length > 0) {
-      return [
-        `Fix the problems listed above in ${style.code(ctx.policyFile || POLICY_PATH)} on the default branch, then re-run this check.`,
-      ];
-    }
-    return [
-      'Re-run this check. If the error stays, ask a repository administrator to look at the app’s logs.',
-    ];
-  }
-  switch (verdict.outcome) {
-    case 'pass':
-      return ['Nothing to do.'];
-    case 'overridden':
-      return ['Nothing to do: the override is recorded in the audit trail.'];
-    default: {
-      const { needing, blocked } = openRequirements(verdict);
-      const steps: string[] = [];
-      for (const r of needing.slice(0, limits.requirements)) {
-        const partial = (r.approvedBy ?? []).length > 0;
-        const who = describeReviewers(r.reviewers, style);
-        const ask =
-          who === 'any reviewer'
-            ? 'Ask any eligible reviewer (not the author or a contributor)'
-            : `Ask ${who}`;
-        steps.push(
-          `${ask} for ${approvalsPhrase(count(r.missing), partial)} (${style.text(r.rule, 100)}).`,
-        );
-      }
-      for (const r of blocked.slice(0, limits.requirements)) {
-        const who = joinNames(
-          uniqueLogins(r.changesRequestedBy).map((l) => style.user(l)),
-          limits.people,
-        );
-        steps.push(
-          `${who} requested changes (${style.text(r.rule, 100)}): address them and ask for a new review.`,
-        );
-      }
-      const o = verdict.override;
-      if (o?.stale === true) {
-        steps.push(
-          `The override label ${style.code(o.label)} was applied on an earlier commit; to override this one, remove it and apply it again.`,
-        );
-      }
-      if (verdict.requirements.some((r) => (r.discounted ?? []).length > 0)) {
-        steps.push('Some reviews did not count; the reasons are listed above.');
-      }
-      if (steps.length === 0) steps.push('Ask the required reviewers to approve.');
-      return steps;
-    }
-  }
 }
 
 function nextSection(verdict: Verdict, ctx: RenderContext, limits: Limits): string {

@@ -5,18 +5,16 @@
  */
 import type { Verdict } from '../evaluate/verdict.js';
 import {
-  collectDiscounted,
   consistencyProblem,
   describeReviewers,
-  discountReasonText,
   joinNames,
-  layerNote,
-  nextSteps,
   plainStyle,
   shortSha,
   uniqueLogins,
   verdictHeadline,
 } from './check.js';
+import { collectDiscounted, discountReasonText, layerNote } from './discounted.js';
+import { nextSteps } from './next-steps.js';
 import { formatCount, plainText, plural } from './escape.js';
 import { formatPolicyError } from '../policy/types.js';
 import type { PolicyError } from '../policy/types.js';
