@@ -137,6 +137,9 @@ const approvals = (minimum: number, dflt: number): IntegerSpec => ({
   default: dflt,
 });
 
+/** A `true`/`false` setting with its default. */
+const flag = (dflt: boolean): BooleanSpec => ({ type: 'boolean', default: dflt });
+
 const reviewers = (atLeastOne: boolean): ObjectSpec => ({
   type: 'object',
   properties: { teams: list(team), users: list(user) },
@@ -153,7 +156,7 @@ export const POLICY_SPEC: ObjectSpec = {
     detection: {
       type: 'object',
       properties: {
-        builtin: { type: 'boolean', default: true },
+        builtin: flag(true),
         trailers: list(str('trailer', MAX_NAME_LENGTH, PATTERNS.trailer)),
         co_authors: list(str('identity-glob', MAX_GLOB_LENGTH, PATTERNS.text)),
         labels: list(label),
@@ -172,7 +175,7 @@ export const POLICY_SPEC: ObjectSpec = {
           exclude: list(pathGlob),
           approvals: approvals(1, 1),
           reviewers: reviewers(true),
-          floor: { type: 'boolean', default: false },
+          floor: flag(false),
         },
       },
       { uniqueBy: 'name' },
@@ -181,13 +184,13 @@ export const POLICY_SPEC: ObjectSpec = {
       type: 'object',
       properties: { approvals: approvals(0, 0), reviewers: reviewers(false) },
     },
-    apply_to_human_prs: { type: 'boolean', default: false },
+    apply_to_human_prs: flag(false),
     approval: {
       type: 'object',
       properties: {
-        latest_push_only: { type: 'boolean', default: true },
-        changes_requested_blocks: { type: 'boolean', default: true },
-        allow_contributors: { type: 'boolean', default: false },
+        latest_push_only: flag(true),
+        changes_requested_blocks: flag(true),
+        allow_contributors: flag(false),
       },
     },
     override: {
@@ -201,10 +204,10 @@ export const POLICY_SPEC: ObjectSpec = {
     floor: {
       type: 'object',
       properties: {
-        enforcement: { type: 'boolean', default: false },
-        detection: { type: 'boolean', default: false },
-        approval: { type: 'boolean', default: false },
-        override: { type: 'boolean', default: false },
+        enforcement: flag(false),
+        detection: flag(false),
+        approval: flag(false),
+        override: flag(false),
       },
     },
     policy_file: {
@@ -219,9 +222,9 @@ export const POLICY_SPEC: ObjectSpec = {
       type: 'object',
       properties: {
         label: { ...label, nullable: true, default: 'ai-assisted' },
-        request_reviews: { type: 'boolean', default: true },
-        comment: { type: 'boolean', default: true },
-        while_evaluating: { type: 'boolean', default: false },
+        request_reviews: flag(true),
+        comment: flag(true),
+        while_evaluating: flag(false),
       },
     },
   },

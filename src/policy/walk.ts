@@ -76,29 +76,13 @@ export function walk(node: TNode, spec: FieldSpec, path: string, ctx: Context): 
     case 'integer': {
       const v = node.kind === 'scalar' ? node.value : undefined;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < spec.minimum || v > spec.maximum) {
-        ctx.errors.push(
-          policyError(
-            node.loc,
-            `${show(path)} must be ${expectation(spec)}, found ${describe(node)}`,
-            typeFix(spec, node),
-          ),
-        );
-        return INVALID;
+        return typeError(node, spec, path, ctx);
       }
       return v;
     }
     case 'boolean': {
       const v = node.kind === 'scalar' ? node.value : undefined;
-      if (typeof v !== 'boolean') {
-        ctx.errors.push(
-          policyError(
-            node.loc,
-            `${show(path)} must be ${expectation(spec)}, found ${describe(node)}`,
-            typeFix(spec, node),
-          ),
-        );
-        return INVALID;
-      }
+      if (typeof v !== 'boolean') return typeError(node, spec, path, ctx);
       return v;
     }
   }
@@ -309,7 +293,8 @@ function walkString(node: TNode, spec: StringSpec, path: string, ctx: Context): 
             'write a team slug such as `payments-seniors`, optionally as `org/payments-seniors`',
           );
     case 'user':
-      if (/\[bot\]$/i.test(raw)) {
+    case 'actor':
+      if (spec.format === 'user' && /\[bot\]$/i.test(raw)) {
         return report(
           `${what} is a bot account, which cannot approve`,
           'name people here; bots belong only in `detection` lists',
@@ -319,14 +304,9 @@ function walkString(node: TNode, spec: StringSpec, path: string, ctx: Context): 
         ? raw.replace(/^@/, '')
         : report(
             `${what} is not a GitHub login`,
-            'write a login such as `alice` (letters, digits and hyphens, at most 39)',
-          );
-    case 'actor':
-      return matches
-        ? raw.replace(/^@/, '')
-        : report(
-            `${what} is not a GitHub login`,
-            'write a login such as `alice` or an app such as `my-agent[bot]`',
+            spec.format === 'user'
+              ? 'write a login such as `alice` (letters, digits and hyphens, at most 39)'
+              : 'write a login such as `alice` or an app such as `my-agent[bot]`',
           );
     case 'trailer':
       if (raw.endsWith(':'))
