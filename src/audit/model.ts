@@ -65,8 +65,13 @@ export interface PolicyVersion {
   commit: string;
   /** When that commit was committed (ISO 8601). */
   committedAt: string;
-  /** The file's text after that commit; null when the commit deleted the file. */
+  /** The file's text after that commit; null when the commit deleted the file (or see below). */
   text: string | null;
+  /**
+   * Set when the file is there but GitHub would not give its whole text (too large, binary, not a
+   * file): text is then null, and a merge judged under this version is `unknown`, never unjudged.
+   */
+  unreadable?: string;
 }
 
 /** A policy file's history on a default branch, oldest first. */

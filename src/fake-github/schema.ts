@@ -7,6 +7,7 @@
  */
 
 import { FieldError, type GqlObject } from './graphql.js';
+import { historyFields, mergeFields, readyForReviewItems } from './merged.js';
 import { nodeId } from './shapes.js';
 import type {
   FakeCheckRun,
@@ -407,6 +408,11 @@ export function commitObject(state: FakeGitHubState, repo: FakeRepo, c: FakeComm
         const p = repo.commits.get(sha);
         return p ? commitObject(state, repo, p) : null;
       }),
+    ...historyFields(state, repo, c, {
+      commit: (x) => commitObject(state, repo, x),
+      blob: blobObject,
+      connection,
+    }),
     checkSuites: (a: Record<string, unknown>) => {
       const filter = (a.filterBy ?? {}) as { appId?: number; checkName?: string };
       const runs = repo.checkRuns.filter(
@@ -417,6 +423,7 @@ export function commitObject(state: FakeGitHubState, repo: FakeRepo, c: FakeComm
         checkSuiteObject(
           runs.filter((r) => r.suiteId === suiteId),
           suiteId,
+          state,
         ),
       );
     },
@@ -425,11 +432,26 @@ export function commitObject(state: FakeGitHubState, repo: FakeRepo, c: FakeComm
 }
 
 /** A check suite: the runs one app made on one commit. */
-function checkSuiteObject(runs: FakeCheckRun[], suiteId: number): GqlObject {
+function checkSuiteObject(
+  runs: FakeCheckRun[],
+  suiteId: number,
+  state: FakeGitHubState,
+): GqlObject {
+  const appId = runs[0]?.appId;
   return {
     __typename: 'CheckSuite',
     id: nodeId('CS', suiteId),
     databaseId: suiteId,
+    app:
+      appId === undefined
+        ? null
+        : {
+            __typename: 'App',
+            id: nodeId('A', appId),
+            databaseId: appId,
+            slug: appId === state.app.id ? state.app.slug : `app-${appId}`,
+            name: appId === state.app.id ? state.app.name : `App ${appId}`,
+          },
     checkRuns: (a: Record<string, unknown>) => {
       const filter = (a.filterBy ?? {}) as { checkName?: string };
       const named = runs.filter(
@@ -498,6 +520,10 @@ function pullRequestObject(
     createdAt: pr.createdAt,
     updatedAt: pr.updatedAt,
     lastEditedAt: pr.lastEditedAt ?? null,
+    ...mergeFields(repo, pr, {
+      actor: (l) => actorObject(state, l),
+      commit: (c) => commitObject(state, repo, c),
+    }),
     changedFiles: pr.files.length,
     additions: pr.files.reduce((n, f) => n + f.additions, 0),
     deletions: pr.files.reduce((n, f) => n + f.deletions, 0),
@@ -652,6 +678,7 @@ function pullRequestObject(
           },
         });
       }
+      items.push(...readyForReviewItems(pr, types, (l) => actorObject(state, l)));
       items.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.id - y.id));
       return connection(
         'PullRequestTimelineItemsConnection',

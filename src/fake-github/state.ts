@@ -216,6 +216,12 @@ export interface FakePullRequest {
   closedAt: string | null;
   /** When the title or body was last edited. */
   lastEditedAt?: string;
+  /** Set by a merge (merged.ts): when, by whom, and the commit it made on the base branch. */
+  mergedAt?: string | null;
+  mergedBy?: string | null;
+  mergeCommitSha?: string | null;
+  /** Times a draft was marked ready for review (the timeline's ReadyForReviewEvent), oldest first. */
+  readyEvents?: { id: number; actor: string; createdAt: string }[];
 }
 
 export interface FakeRepo {
