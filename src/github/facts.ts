@@ -123,7 +123,7 @@ const ACTOR_TYPES: Record<string, ActorType> = {
 // Mapping
 
 /** GraphQL gives bot logins without the `[bot]` suffix that REST and webhooks use; add it back. */
-function toActor(raw: RawActor | null | undefined): Actor | null {
+export function toActor(raw: RawActor | null | undefined): Actor | null {
   if (!raw || typeof raw.login !== 'string' || raw.login === '') return null;
   const type = ACTOR_TYPES[raw.__typename] ?? 'Unknown';
   if (type !== 'Bot' && raw.login.toLowerCase() === 'ghost') return null; // a deleted account
@@ -133,7 +133,7 @@ function toActor(raw: RawActor | null | undefined): Actor | null {
 
 const BOT_NOREPLY = /\[bot\]@users\.noreply\.github\.com$/i;
 
-function toIdentity(raw: RawGitActor | null | undefined): GitIdentity {
+export function toIdentity(raw: RawGitActor | null | undefined): GitIdentity {
   const name = raw?.name ?? '';
   const email = raw?.email ?? '';
   const login = raw?.user?.login ?? null;
@@ -163,7 +163,7 @@ function toCommitFact(c: CommitState): CommitFact {
   };
 }
 
-function toReview(raw: RawReview, what: string): ReviewFact {
+export function toReview(raw: RawReview, what: string): ReviewFact {
   if (!REVIEW_STATES.has(raw.state)) fail(what, `unknown review state "${raw.state}"`);
   return {
     id: raw.databaseId ?? raw.id,
@@ -176,7 +176,7 @@ function toReview(raw: RawReview, what: string): ReviewFact {
   };
 }
 
-function isPresent<T>(x: T | null | undefined): x is T {
+export function isPresent<T>(x: T | null | undefined): x is T {
   return x !== null && x !== undefined;
 }
 

@@ -16,6 +16,14 @@ import {
 } from '../../src/github/queries/pull-request.js';
 import { ORG_TEAMS_QUERY, teamMembersQuery } from '../../src/github/queries/teams.js';
 import { githubSchema } from '../../src/fake-github/graphql.js';
+import {
+  AUDIT_CONNECTIONS,
+  MERGED_BATCH_QUERY,
+  POLICY_HISTORY_QUERY,
+  commitAuthorsByOidQuery,
+  followUpQuery,
+  type AuditConnection,
+} from '../../src/github/queries/audit.js';
 
 /**
  * Every GraphQL document the app sends, validated against GitHub's published schema: a misnamed
@@ -52,7 +60,23 @@ const DOCUMENTS: Record<string, string[]> = {
   MERGE_QUEUE_QUERY: [MERGE_QUEUE_QUERY],
   RECONCILE_QUERY: [RECONCILE_QUERY],
   forcePushesPageQuery: [forcePushesPageQuery(true), forcePushesPageQuery(false)],
+  MERGED_BATCH_QUERY: [MERGED_BATCH_QUERY],
+  followUpQuery: auditConnectionSubsets().flatMap((c) => [
+    followUpQuery([c]),
+    followUpQuery([c, AUDIT_CONNECTIONS, ['timeline']]),
+  ]),
+  commitAuthorsByOidQuery: [1, 2, 100].map((n) => commitAuthorsByOidQuery(n)),
+  POLICY_HISTORY_QUERY: [POLICY_HISTORY_QUERY],
 };
+
+/** Every non-empty subset of the audit's paged connections. */
+function auditConnectionSubsets(): AuditConnection[][] {
+  const out: AuditConnection[][] = [];
+  for (let mask = 1; mask < 1 << AUDIT_CONNECTIONS.length; mask++) {
+    out.push(AUDIT_CONNECTIONS.filter((_, i) => mask & (1 << i)));
+  }
+  return out;
+}
 
 function errorsOf(document: string): string[] {
   return validate(githubSchema(), parse(document)).map((e) => e.message);
@@ -82,11 +106,20 @@ describe("the app's GraphQL documents against GitHub's schema", () => {
       if (file.includes('/fake-github/')) continue; // the fake answers queries; it sends none
       if (file.endsWith('/github/pacing.ts')) continue; // passes on the documents the others send
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\.graphql(?:<[^>]*>)?\(\s*([^\s,(]+)/g)) sent.set(m[1]!, file);
+      // The audit's reads pass their documents through auditQuery (github/audit/requests.ts).
+      if (!file.endsWith('/github/audit/requests.ts')) {
+        for (const m of text.matchAll(/\.graphql(?:<[^>]*>)?\(\s*([^\s,(]+)/g))
+          sent.set(m[1]!, file);
+      }
+      for (const m of text.matchAll(/\bauditQuery<[^>]*>\(\s*gh,\s*[^,]+,\s*([^\s,(]+)/g))
+        sent.set(m[1]!, file);
       if (!file.includes('/github/queries/') && /\b(query|mutation)\s+[A-Z]\w*\s*[({]/.test(text))
         inline.push(file);
     }
     expect([...sent.keys()]).toContain('pullRequestPageQuery');
+    expect([...sent.keys()]).toEqual(
+      expect.arrayContaining(['MERGED_BATCH_QUERY', 'followUpQuery', 'POLICY_HISTORY_QUERY']),
+    );
     for (const [argument, file] of sent) {
       expect(Object.keys(DOCUMENTS), `${file} sends ${argument}`).toContain(argument);
     }

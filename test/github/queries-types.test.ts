@@ -9,6 +9,12 @@ import type {
   SnapshotAnswer,
 } from '../../src/github/queries/pull-request.js';
 import type { OrgTeamsAnswer, RawTeam, TeamMembersAnswer } from '../../src/github/queries/teams.js';
+import type {
+  CommitAuthorsAnswer,
+  FollowUpAnswer,
+  MergedBatchAnswer,
+  PolicyHistoryAnswer,
+} from '../../src/github/queries/audit.js';
 
 /**
  * The answer types in src/github/queries/, checked by the compiler against the types generated
@@ -26,6 +32,7 @@ interface Aliases {
   labelEvents: 'timelineItems';
   reviewRequestEvents: 'timelineItems';
   forcePushes: 'timelineItems';
+  timeline: 'timelineItems';
 }
 
 type Defined<T> = Exclude<T, null | undefined>;
@@ -101,6 +108,21 @@ describe("the GraphQL answer types against GitHub's schema", () => {
     type AliasedTeam = Defined<TeamMembersAnswer['organization']>[string];
     expectTypeOf<AliasedTeam>().toEqualTypeOf<RawTeam | null>();
     expectTypeOf<Problems<AliasedTeam, GitHub.Organization['team']>>().toEqualTypeOf<never>();
+  });
+
+  it("the audit's batch, follow-up, co-author and history answers select only what GitHub has", () => {
+    expectTypeOf<Problems<MergedBatchAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    expectTypeOf<Problems<PolicyHistoryAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    // Aliased pull requests p0, p1, ... and commits c0, c1, ...
+    type Rate = Pick<FollowUpAnswer, 'rateLimit'>;
+    expectTypeOf<Problems<Rate, GitHub.Query>>().toEqualTypeOf<never>();
+    type AliasedPull = Defined<FollowUpAnswer['repository']>[string];
+    expectTypeOf<Problems<AliasedPull, Repository['pullRequest']>>().toEqualTypeOf<never>();
+    type AliasedCommit = Defined<CommitAuthorsAnswer['repository']>[string];
+    type CommitTypename = Pick<Defined<AliasedCommit>, '__typename'> | null;
+    expectTypeOf<Problems<CommitTypename, Repository['object']>>().toEqualTypeOf<never>();
+    type AuthorFields = Omit<Defined<AliasedCommit>, '__typename'>;
+    expectTypeOf<Problems<AuthorFields, GitHub.Commit>>().toEqualTypeOf<never>();
   });
 
   it('names the field a wrong type gets wrong (the check can fail)', () => {
