@@ -193,10 +193,16 @@ function violationsSection(s: AuditSummary): string {
           `${esc(q.rule)}: needs ${q.approvals} from ${q.reviewers.length ? q.reviewers.map(esc).join(' or ') : 'reviewers with write access'}, had ${q.had}`,
       )
       .join('<br>') || esc(r.reason),
+    r.discounted.map((d) => esc(d.detail || `@${d.login}: ${d.reason}`)).join('<br>') || '–',
   ]);
   return (
     `<h2>Merged without the required approval (${s.violations.length})</h2>` +
-    table(['PR', 'Title', 'Merged by', 'Merged', 'Missing'], rows, 'None.', 'violations')
+    table(
+      ['PR', 'Title', 'Merged by', 'Merged', 'Missing', 'Reviews not counted'],
+      rows,
+      'None.',
+      'violations',
+    )
   );
 }
 
@@ -272,7 +278,7 @@ function integritySection(records: readonly AuditRecord[], meta: AuditPageMeta):
     '<h2>Integrity</h2><dl class="facts" id="integrity">' +
     `<dt>Chain head</dt><dd>${meta.chainHead ? `<code id="chain-head">${esc(meta.chainHead)}</code>` : 'no records'}</dd>` +
     `<dt>Signature</dt><dd>${signed}</dd>` +
-    `<dt>Records</dt><dd><a href="prs.jsonl">prs.jsonl</a> · <a href="prs.csv">prs.csv</a></dd></dl>` +
+    `<dt>Records</dt><dd><a href="prs.jsonl">prs.jsonl</a> · <a href="prs.csv">prs.csv</a> · <a href="chain.json">chain.json</a></dd></dl>` +
     '<p class="note">Run <code>ai-governance audit verify</code> on this folder to recompute the chain.</p>' +
     table(
       ['Policy digest (SHA-256)', 'Source', 'Versions', 'PRs'],

@@ -244,9 +244,18 @@ export function shortfalls(r: AuditRecord): Shortfall[] {
 // ---------------------------------------------------------------------------------------------
 // The printed summary
 
-/** A class as people read it: `merged_without_required_approval` → `merged without required approval`. */
+const CLASS_LABELS: Record<AuditClass, string> = {
+  compliant: 'compliant',
+  merged_without_required_approval: 'merged without required approval',
+  overridden: 'overridden',
+  not_ai_assisted: 'not AI-assisted',
+  not_critical: 'not critical',
+  unknown: 'unknown',
+};
+
+/** A class as people read it: `not_ai_assisted` → `not AI-assisted`. */
 export function classLabel(c: AuditClass): string {
-  return c.replace(/_/g, ' ');
+  return CLASS_LABELS[c] ?? String(c).replace(/_/g, ' ');
 }
 
 function safe(text: string | null | undefined, max = 120): string {

@@ -32,6 +32,15 @@ function org(): AuditRecord[] {
       title: HOSTILE_TITLE,
       mergedAt: '2026-09-22T10:00:00Z',
       mergedBy: HOSTILE_LOGIN,
+      discounted: [
+        {
+          login: 'maya',
+          at: '2026-09-21T10:00:00Z',
+          commit: 'b'.repeat(40),
+          reason: 'pr-author',
+          detail: '@maya opened this PR and cannot approve it',
+        },
+      ],
     }),
     violation({
       number: 7,
@@ -171,6 +180,7 @@ describe('the audit page in a real browser (headless Chromium, network off)', ()
           `@${HOSTILE_LOGIN}`,
           '2026-09-22',
           'payments: needs 2 from @acme/payments-seniors, had 0',
+          '@maya opened this PR and cannot approve it',
         ],
         links: ['https://github.com/acme/payments/pull/4'],
       },
@@ -181,6 +191,7 @@ describe('the audit page in a real browser (headless Chromium, network off)', ()
           '@sam',
           '2026-09-23',
           `${HOSTILE_RULE}: needs 1 from @acme/security, had 0`,
+          '–',
         ],
         links: ['https://github.com/acme/auth/pull/7'],
       },

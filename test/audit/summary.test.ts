@@ -232,7 +232,7 @@ describe('summaryText', () => {
     expect(lines[0]).toBe('3 merged pull requests in acme from 2026-09-01 to 2026-12-01');
     expect(lines).toContain('  compliant                              1');
     expect(lines).toContain('  merged without required approval       1');
-    expect(lines).toContain('  not ai assisted                        1');
+    expect(lines).toContain('  not AI-assisted                        1');
     expect(lines).toContain('  unknown                                0');
     expect(lines).toContain('  merged around the check                1');
     expect(lines).toContain('Violations (1):');
