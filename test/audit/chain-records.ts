@@ -1,0 +1,84 @@
+/**
+ * Audit records for the chain, export, verify and store tests: the record shape of src/audit/model.ts,
+ * with the values a classified merged pull request carries (the classifier's own tests build
+ * them from GitHub's shapes; these tests need only records).
+ */
+import { createHash } from 'node:crypto';
+import type { AuditRecord } from '../../src/audit/model.js';
+
+const sha = (seed: string) => createHash('sha1').update(seed).digest('hex');
+
+export function record(over: Partial<AuditRecord> & { number: number }): AuditRecord {
+  const repository = over.repository ?? 'acme/payments';
+  const n = over.number;
+  return {
+    repository,
+    url: `https://github.com/${repository}/pull/${n}`,
+    title: `Change ${n}`,
+    author: 'dev1',
+    mergedAt: `2026-11-${String(1 + (n % 28)).padStart(2, '0')}T10:00:00Z`,
+    mergedBy: 'lead1',
+    mergeCommit: sha(`merge ${repository} ${n}`),
+    headSha: sha(`head ${repository} ${n}`),
+    baseRef: 'main',
+    class: 'compliant',
+    reason: 'Every requirement was met at merge.',
+    aiAssisted: true,
+    evidence: [
+      {
+        source: 'trailer',
+        kind: 'trailer',
+        commit: sha(`head ${repository} ${n}`),
+        detail: 'Assisted-by: Claude',
+        tool: 'Claude',
+      },
+    ],
+    tools: ['Claude'],
+    requirements: [
+      {
+        rule: 'payments',
+        files: ['services/payments/charge.ts'],
+        fileCount: 1,
+        approvals: 2,
+        reviewers: ['@acme/payments-seniors'],
+        counted: [
+          { login: 'senior1', at: '2026-10-30T09:00:00Z', commit: sha(`head ${repository} ${n}`) },
+          { login: 'senior2', at: '2026-10-30T09:30:00Z', commit: sha(`head ${repository} ${n}`) },
+        ],
+        satisfied: true,
+      },
+    ],
+    discounted: [
+      {
+        login: 'dev2',
+        at: '2026-10-29T12:00:00Z',
+        commit: sha(`old ${repository} ${n}`),
+        reason: 'stale',
+        detail: 'approved an earlier commit',
+      },
+    ],
+    override: null,
+    policy: {
+      source: 'repository',
+      versions: [`${repository}@${sha(`policy ${repository}`)}`],
+      digest: createHash('sha256').update(`policy ${repository}`).digest('hex'),
+    },
+    check: {
+      conclusion: 'success',
+      title: 'AI-assisted: 2 of 2 approvals',
+      completedAt: '2026-10-30T09:31:00Z',
+    },
+    bypassedCheck: false,
+    readyForReviewAt: '2026-10-29T08:00:00Z',
+    lastRequiredApprovalAt: '2026-10-30T09:30:00Z',
+    ...over,
+  };
+}
+
+/** Ten records over three repositories, given out of order. */
+export function sampleRecords(): AuditRecord[] {
+  const repos = ['acme/payments', 'acme/web', 'acme/auth'];
+  return Array.from({ length: 10 }, (_, i) =>
+    record({ number: 100 + ((i * 7) % 10), repository: repos[i % 3]! }),
+  );
+}
