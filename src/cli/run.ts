@@ -33,6 +33,17 @@ const COMMANDS: Record<
     // Loaded on demand: it brings Probot and the app's GitHub reading code.
     run: async (args, io) => (await import('./simulate.js')).simulate(args, io),
   },
+  audit: {
+    summary: "Check an audit report's hash chain and signature (audit verify DIR [--pub KEY])",
+    run: async ([sub, ...rest], io) => {
+      if (sub === 'verify') return (await import('./audit/verify.js')).auditVerifyCommand(rest, io);
+      io.stderr(
+        `ai-governance audit: unknown subcommand '${sub ?? ''}'\n\n` +
+          (await import('./audit/verify.js')).AUDIT_VERIFY_HELP,
+      );
+      return EXIT_USAGE;
+    },
+  },
   demo: {
     summary: 'See the app at work on sample pull requests, against a fake GitHub (offline)',
     // Loaded on demand: it brings Probot and the fake GitHub, which the other commands do not need.
