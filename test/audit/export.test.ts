@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainRecords } from '../../src/audit/chain.js';
 import { CSV_COLUMNS, buildReportData, neutralizeCell, toCsv } from '../../src/audit/export.js';
-import { record, sampleRecords } from './records.js';
+import { record, sampleRecords } from './chain-records.js';
 
 describe('prs.jsonl', () => {
   it('holds one chained record per line, in canonical JSON, in the chain order', () => {

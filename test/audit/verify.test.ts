@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildReportData } from '../../src/audit/export.js';
 import { verifyReport, type VerifyInput } from '../../src/audit/verify.js';
-import { sampleRecords } from './records.js';
+import { sampleRecords } from './chain-records.js';
 
 const keys = (() => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

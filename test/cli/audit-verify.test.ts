@@ -11,7 +11,7 @@ import {
   writeReportFiles,
 } from '../../src/cli/audit/files.js';
 import { runCli } from '../../src/cli/run.js';
-import { sampleRecords } from '../audit/records.js';
+import { sampleRecords } from '../audit/chain-records.js';
 
 let dir: string;
 let out: string;
