@@ -67,6 +67,24 @@ describe('the audit page as text', () => {
   });
 });
 
+describe('a large org', () => {
+  it('charts the 25 largest repositories and lists them all in the table under the chart', () => {
+    const records = Array.from({ length: 30 }, (_, i) =>
+      record({ number: i + 1, repository: `acme/r${String(i).padStart(2, '0')}` }),
+    );
+    const html = renderAuditPage(records, META);
+    const json = /<script type="application\/json" id="audit-data">([\s\S]*?)<\/script>/.exec(
+      html,
+    )?.[1];
+    const data = JSON.parse(json as string) as { repositories: { labels: string[] } };
+    expect(data.repositories.labels).toHaveLength(25);
+    expect(data.repositories.labels[0]).toBe('acme/r00');
+    const table = /<table id="table-repositories">[\s\S]*?<\/table>/.exec(html)?.[0] as string;
+    expect(table.match(/<tr>/g)).toHaveLength(31);
+    expect(html).toContain('The chart shows the 25 largest of 30.');
+  });
+});
+
 describe('helpers', () => {
   it('round-trips any string through the JSON element escaping', () => {
     const value = { s: '</script><!--<script>\u2028\u2029&><' };
