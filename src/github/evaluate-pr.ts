@@ -14,15 +14,21 @@ import {
   type ExistingCheckRun,
 } from './check-run.js';
 import { describeError, errorStatus } from './client.js';
-import type { EvaluationDeps, EvaluationReport, Target } from './evaluation.js';
+import {
+  NO_EXTRA_WRITES,
+  type EvaluationDeps,
+  type EvaluationReport,
+  type Target,
+  type Writes,
+} from './evaluation.js';
 import { readPullRequest, type PullRequestSnapshot } from './facts.js';
 import { policyForRepo } from './policy-for-repo.js';
 import { writeExtras } from './pr-extras.js';
 import {
   DEFAULT_DEADLINE_MS,
-  DEFAULT_IN_PROGRESS_AFTER_MS,
-  markInProgress,
+  markInProgressLater,
   withDeadline,
+  type ProgressMark,
 } from './progress.js';
 
 export type { AppIdentity, EvaluationDeps, EvaluationReport, Target } from './evaluation.js';
@@ -37,111 +43,139 @@ export async function evaluatePullRequest(
   deps: EvaluationDeps,
   target: Target,
 ): Promise<EvaluationReport> {
-  const { gh, log } = deps;
-  const { owner, repo, number } = target;
-  const writes = { check: 'none', comment: 'none', label: 'none', reviewRequest: 'none' };
-  let checkSha = target.mergeGroupSha ?? target.headSha ?? null;
-  const deadlineMs = deps.deadlineMs ?? DEFAULT_DEADLINE_MS;
   // A long evaluation (a large PR) shows an in-progress run on a new commit meanwhile.
-  let progress: Promise<ExistingCheckRun | null | undefined> | undefined;
-  const progressSha = checkSha;
-  const timer =
-    progressSha && (deps.inProgressAfterMs ?? DEFAULT_IN_PROGRESS_AFTER_MS) >= 0
-      ? setTimeout(() => {
-          progress = markInProgress(deps, target, progressSha).catch((err: unknown) => {
-            log.warn(
-              { err, deliveryId: target.deliveryId },
-              'could not mark the check in progress',
-            );
-            return undefined;
-          });
-        }, deps.inProgressAfterMs ?? DEFAULT_IN_PROGRESS_AFTER_MS)
-      : undefined;
+  const progress = markInProgressLater(
+    deps,
+    target,
+    target.mergeGroupSha ?? target.headSha ?? null,
+  );
+  let checkSha = progress.sha;
+  const deadlineMs = deps.deadlineMs ?? DEFAULT_DEADLINE_MS;
   try {
     const { snap, judged } = await withDeadline(
-      (async () => {
-        const snap = await readPullRequest(gh, owner, repo, number, { appId: deps.app.id });
-        const own = await judge(deps, snap, target);
-        return { snap, judged: target.carried ? await judgeGroup(deps, target, own) : own };
-      })(),
+      readAndJudge(deps, target),
       deadlineMs,
       `the evaluation did not finish within ${Math.round(deadlineMs / 1000)} s`,
     );
-    clearTimeout(timer);
+    progress.stop();
     checkSha = target.mergeGroupSha ?? snap.facts.headSha;
-    const ctx: RenderContext = {
-      headSha: judged.headSha ?? snap.facts.headSha,
-      policyFile: POLICY_PATH,
-      org: owner,
-      ...(judged.policyErrors ? { policyErrors: judged.policyErrors } : {}),
-      ...(judged.noPolicy ? { noPolicy: true } : {}),
-      ...(deps.policyDocsUrl ? { policyDocsUrl: deps.policyDocsUrl } : {}),
-      // The record belongs on the PR's head, never on a merge group's commit.
-      ...(judged.verdict.record && !target.mergeGroupSha ? { record: judged.verdict.record } : {}),
-    };
-    const { verdict } = judged;
-    const marked = progress && checkSha === progressSha ? await progress : undefined;
-    const headRun = judged.headRun !== undefined ? judged.headRun : snap.ownCheckRun;
-    const known = marked ?? (target.mergeGroupSha ? undefined : headRun);
-    writes.check = await writeCheck(
-      deps,
+    return await writeVerdict(deps, target, snap, judged, checkSha, progress);
+  } catch (err) {
+    progress.stop();
+    await progress.shown();
+    return failEvaluation(deps, target, checkSha, err);
+  }
+}
+
+async function readAndJudge(
+  deps: EvaluationDeps,
+  target: Target,
+): Promise<{ snap: PullRequestSnapshot; judged: Judged }> {
+  const snap = await readPullRequest(deps.gh, target.owner, target.repo, target.number, {
+    appId: deps.app.id,
+  });
+  const own = await judge(deps, snap, target);
+  return { snap, judged: target.carried ? await judgeGroup(deps, target, own) : own };
+}
+
+/** Writes the check on `checkSha` and, on a PR (not a merge group), the comment, label and reviews. */
+async function writeVerdict(
+  deps: EvaluationDeps,
+  target: Target,
+  snap: PullRequestSnapshot,
+  judged: Judged,
+  checkSha: string,
+  progress: ProgressMark,
+): Promise<EvaluationReport> {
+  const { owner, repo } = target;
+  const ctx: RenderContext = {
+    headSha: judged.headSha ?? snap.facts.headSha,
+    policyFile: POLICY_PATH,
+    org: owner,
+    ...(judged.policyErrors ? { policyErrors: judged.policyErrors } : {}),
+    ...(judged.noPolicy ? { noPolicy: true } : {}),
+    ...(deps.policyDocsUrl ? { policyDocsUrl: deps.policyDocsUrl } : {}),
+    // The record belongs on the PR's head, never on a merge group's commit.
+    ...(judged.verdict.record && !target.mergeGroupSha ? { record: judged.verdict.record } : {}),
+  };
+  const { verdict } = judged;
+  const shown = progress.shown();
+  const marked = shown && checkSha === progress.sha ? await shown : undefined;
+  const headRun = judged.headRun !== undefined ? judged.headRun : snap.ownCheckRun;
+  const known = marked ?? (target.mergeGroupSha ? undefined : headRun);
+  const check = await writeCheck(
+    deps,
+    target,
+    checkSha,
+    verdict,
+    ctx,
+    judged.annotations,
+    known,
+    judged.note,
+  );
+  if (shown && progress.sha && checkSha !== progress.sha) {
+    // The head moved while this ran: the in-progress run on the old commit is completed too.
+    const stale = await shown;
+    if (stale) await completeSuperseded(deps.gh, owner, repo, stale, checkSha);
+  }
+  const extras =
+    !target.mergeGroupSha && judged.policy
+      ? await writeExtras(deps, target, snap, judged.policy, verdict, ctx)
+      : NO_EXTRA_WRITES;
+  const writes: Writes = { check, ...extras };
+  logAuditEvent(deps.log, target, snap.facts.headSha, verdict, writes);
+  return { outcome: verdict.outcome, headSha: snap.facts.headSha, writes };
+}
+
+/**
+ * An evaluation that failed: a failing check on `checkSha` says why (when the commit is known and
+ * the check can be written; otherwise the error is thrown on).
+ */
+async function failEvaluation(
+  deps: EvaluationDeps,
+  target: Target,
+  checkSha: string | null,
+  err: unknown,
+): Promise<EvaluationReport> {
+  const { log } = deps;
+  const { owner, repo, number } = target;
+  const message = describeError(err);
+  log.error(
+    { err, deliveryId: target.deliveryId, repo: `${owner}/${repo}`, pr: number },
+    `evaluation failed: ${message}`,
+  );
+  if (!checkSha) throw err;
+  const verdict = failed(message);
+  const failing = (d: EvaluationDeps) =>
+    writeCheck(
+      d,
       target,
       checkSha,
       verdict,
-      ctx,
-      judged.annotations,
-      known,
-      judged.note,
+      { headSha: checkSha, policyFile: POLICY_PATH, org: owner },
+      [],
     );
-    if (progress && progressSha && checkSha !== progressSha) {
-      // The head moved while this ran: the in-progress run on the old commit is completed too.
-      const stale = await progress;
-      if (stale) await completeSuperseded(gh, owner, repo, stale, checkSha);
-    }
-    if (!target.mergeGroupSha && judged.policy) {
-      await writeExtras(deps, target, snap, judged.policy, verdict, ctx, writes);
-    }
-    logAuditEvent(log, target, snap.facts.headSha, verdict, writes);
-    return { outcome: verdict.outcome, headSha: snap.facts.headSha, writes };
-  } catch (err) {
-    clearTimeout(timer);
-    if (progress) await progress;
-    const message = describeError(err);
+  let check: string;
+  try {
+    check = await failing(deps).catch(async (firstErr: unknown) => {
+      // Not an answer from GitHub: the shared store (Redis) may be what failed. Try once
+      // without it. GitHub's own refusals were already retried by Octokit.
+      const storeFree = errorStatus(firstErr) === undefined ? deps.storeFreeGh?.() : null;
+      if (!storeFree) throw firstErr;
+      return failing({ ...deps, gh: storeFree });
+    });
+  } catch (writeErr) {
     log.error(
-      { err, deliveryId: target.deliveryId, repo: `${owner}/${repo}`, pr: number },
-      `evaluation failed: ${message}`,
+      { err: writeErr, deliveryId: target.deliveryId },
+      `could not write the failing check either: ${describeError(writeErr)}`,
     );
-    if (checkSha) {
-      const verdict = failed(message);
-      const failing = (d: EvaluationDeps) =>
-        writeCheck(
-          d,
-          target,
-          checkSha!,
-          verdict,
-          { headSha: checkSha!, policyFile: POLICY_PATH, org: owner },
-          [],
-        );
-      try {
-        writes.check = await failing(deps).catch(async (firstErr: unknown) => {
-          // Not an answer from GitHub: the shared store (Redis) may be what failed. Try once
-          // without it. GitHub's own refusals were already retried by Octokit.
-          const storeFree = errorStatus(firstErr) === undefined ? deps.storeFreeGh?.() : null;
-          if (!storeFree) throw firstErr;
-          return failing({ ...deps, gh: storeFree });
-        });
-      } catch (writeErr) {
-        log.error(
-          { err: writeErr, deliveryId: target.deliveryId },
-          `could not write the failing check either: ${describeError(writeErr)}`,
-        );
-        throw err;
-      }
-      logAuditEvent(log, target, checkSha, verdict, writes);
-      return { outcome: 'error', headSha: checkSha, writes };
-    }
     throw err;
   }
+  // Every step that can fail comes before the comment, label and review requests are written
+  // (or is writing the comment): the failing check is all there is to report.
+  const writes: Writes = { check, ...NO_EXTRA_WRITES };
+  logAuditEvent(log, target, checkSha, verdict, writes);
+  return { outcome: 'error', headSha: checkSha, writes };
 }
 
 export interface Judged {

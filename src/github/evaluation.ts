@@ -44,8 +44,25 @@ export interface Target {
   deliveryId?: string;
 }
 
+/** What an evaluation wrote on the pull request: each is 'none' when it wrote nothing. */
+export interface Writes {
+  check: string;
+  comment: string;
+  label: string;
+  reviewRequest: string;
+}
+
+/** What an evaluation writes besides the check run. */
+export type ExtraWrites = Omit<Writes, 'check'>;
+
+export const NO_EXTRA_WRITES: ExtraWrites = {
+  comment: 'none',
+  label: 'none',
+  reviewRequest: 'none',
+};
+
 export interface EvaluationReport {
   outcome: Verdict['outcome'];
   headSha: string | null;
-  writes: { check: string; comment: string; label: string; reviewRequest: string };
+  writes: Writes;
 }

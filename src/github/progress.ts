@@ -49,3 +49,39 @@ export async function markInProgress(
     annotationsCount: 0,
   };
 }
+
+/** An in-progress run that a long evaluation shows on its commit after a while. */
+export interface ProgressMark {
+  /** The commit it goes on; null when the evaluation does not know one yet (none is shown). */
+  sha: string | null;
+  /** No run is shown from now on (one shown already stays). */
+  stop(): void;
+  /** The run shown: undefined when none was (or it could not be written). */
+  shown(): Promise<ExistingCheckRun | null | undefined> | undefined;
+}
+
+/**
+ * Shows an in-progress run on `sha` after `deps.inProgressAfterMs` (never when that is negative),
+ * unless stopped first: a large PR then shows that it is being evaluated meanwhile.
+ */
+export function markInProgressLater(
+  deps: EvaluationDeps,
+  target: Target,
+  sha: string | null,
+): ProgressMark {
+  const afterMs = deps.inProgressAfterMs ?? DEFAULT_IN_PROGRESS_AFTER_MS;
+  let shown: Promise<ExistingCheckRun | null | undefined> | undefined;
+  const timer =
+    sha && afterMs >= 0
+      ? setTimeout(() => {
+          shown = markInProgress(deps, target, sha).catch((err: unknown) => {
+            deps.log.warn(
+              { err, deliveryId: target.deliveryId },
+              'could not mark the check in progress',
+            );
+            return undefined;
+          });
+        }, afterMs)
+      : undefined;
+  return { sha, stop: () => clearTimeout(timer), shown: () => shown };
+}

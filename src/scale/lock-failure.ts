@@ -1,5 +1,6 @@
 import { describeError } from '../github/client.js';
 import type { EvaluationDeps, EvaluationReport, Target } from '../github/evaluate-pr.js';
+import { NO_EXTRA_WRITES } from '../github/evaluation.js';
 import { writeFailingCheck } from '../github/failing-check.js';
 import { LockError } from './redis-lock.js';
 
@@ -37,6 +38,6 @@ export async function failOnLockError(
   return {
     outcome: 'error',
     headSha: sha,
-    writes: { check, comment: 'none', label: 'none', reviewRequest: 'none' },
+    writes: { check, ...NO_EXTRA_WRITES },
   };
 }
