@@ -39,7 +39,15 @@ export interface ConnectOptions {
   command: string;
   /** Called with every response and every error response GitHub sends. */
   observe?: ResponseObserver;
+  /**
+   * Told of every wait for one of GitHub's rate limits (`retry-after`, or the primary limit's
+   * reset): the request is sent again after `seconds`, up to {@link RATE_LIMIT_RETRIES} times.
+   */
+  onWait?: (seconds: number, limit: 'primary' | 'secondary') => void;
 }
+
+/** Times one request is sent again after a rate limit, waiting each time as GitHub says. */
+export const RATE_LIMIT_RETRIES = 5;
 
 /** `--api-url`, else GITHUB_API_URL, else github.com; without a trailing slash. */
 export function apiUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -50,12 +58,32 @@ export function isLoopback(apiUrl: string): boolean {
   return /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(`${apiUrl}/`);
 }
 
-/** No pacing against a loopback server (the fake GitHub): GitHub's rate limits are not there. */
-function octokitFor(apiUrl: string) {
-  if (!isLoopback(apiUrl)) return ProbotOctokit;
+/**
+ * No pacing against a loopback server (the fake GitHub): GitHub's rate limits are not there.
+ * Elsewhere, with `onWait`, a request that meets a rate limit waits as GitHub says and is sent
+ * again (the throttling plugin does the waiting), and the caller is told of each wait.
+ */
+function octokitFor(apiUrl: string, onWait: ConnectOptions['onWait']) {
+  if (isLoopback(apiUrl))
+    return ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      throttle: { ...(o.throttle as object), enabled: false },
+    }));
+  if (!onWait) return ProbotOctokit;
+  const waitThenRetry =
+    (limit: 'primary' | 'secondary') =>
+    (seconds: number, request: { request?: { retryCount?: number } }) => {
+      if ((request.request?.retryCount ?? 0) >= RATE_LIMIT_RETRIES) return false;
+      onWait(seconds, limit);
+      return true;
+    };
   return ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,
-    throttle: { ...(o.throttle as object), enabled: false },
+    throttle: {
+      ...(o.throttle as object),
+      onRateLimit: waitThenRetry('primary'),
+      onSecondaryRateLimit: waitThenRetry('secondary'),
+    },
   }));
 }
 
@@ -171,7 +199,7 @@ function withToken(o: ConnectOptions, token: string, Octokit: typeof ProbotOctok
 
 /** A connection from the environment's credentials; a usage error when there are none. */
 export async function connect(o: ConnectOptions): Promise<Connection> {
-  const Octokit = octokitFor(o.apiUrl);
+  const Octokit = octokitFor(o.apiUrl, o.onWait);
   const privateKey = privateKeyFrom(o.env, o.command);
   if (o.env.APP_ID && privateKey) return asApp(o, o.env.APP_ID, privateKey, Octokit);
   const token = o.env.GITHUB_TOKEN ?? o.env.GH_TOKEN;

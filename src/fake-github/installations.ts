@@ -3,6 +3,8 @@
  * (`state.app.installationId`) with access to every repository in the state.
  * `GET /app/installations` needs the app's JWT; `GET /installation/repositories` an installation
  * token. Both are paged with `per_page` (at most 100) and `page`, with GitHub's `Link` header.
+ * `GET /orgs/{org}/repos` lists an organisation's repositories to any token (404 for an org the
+ * fake does not have, as GitHub answers for one the token cannot see).
  */
 
 import type { components } from '@octokit/openapi-types';
@@ -15,7 +17,7 @@ export interface InstallationRoute {
   method: 'GET';
   template: string;
   auth: 'app' | 'installation';
-  handler: (ctx: { query: URLSearchParams; selfUrl: string }) => {
+  handler: (ctx: { query: URLSearchParams; selfUrl: string; params: Record<string, string> }) => {
     status: number;
     body: unknown;
     headers: Record<string, string>;
@@ -95,6 +97,20 @@ export function installationRoutes(state: FakeGitHubState, hosts: Hosts): Instal
           },
           headers,
         };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/orgs/{org}/repos',
+      auth: 'installation',
+      handler: (ctx) => {
+        const org = state.org(ctx.params.org ?? '');
+        if (!org) return { status: 404, body: { message: 'Not Found' }, headers: {} };
+        const all = [...state.repos.values()]
+          .filter((r) => r.owner.toLowerCase() === org.login.toLowerCase())
+          .sort((a, b) => a.id - b.id);
+        const { items, headers } = page(all, ctx);
+        return { status: 200, body: items.map((r) => repoJson(state, r, hosts)), headers };
       },
     },
   ];
