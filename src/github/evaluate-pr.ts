@@ -1,4 +1,4 @@
-import { evaluate } from '../evaluate/evaluate.js';
+import { failed, judgeByPolicy } from '../evaluate/judge.js';
 import type { Verdict } from '../evaluate/verdict.js';
 import { checkConclusion, renderCheck, type RenderContext } from '../render/check.js';
 import { parseRecord } from '../render/record.js';
@@ -245,6 +245,7 @@ export async function judge(
   options: { policyText?: string } = {},
 ): Promise<Judged> {
   const { owner, repo } = target;
+  const appLogin = `${deps.app.slug}[bot]`;
   if (target.expectedHeadSha && target.expectedHeadSha !== snap.facts.headSha) {
     const msg = `the pull request's head is ${snap.facts.headSha.slice(0, 7)}, not ${target.expectedHeadSha.slice(0, 7)} that joined the merge queue`;
     return { verdict: failed(msg), policy: null, annotations: [] };
@@ -260,23 +261,11 @@ export async function judge(
     teams: deps.teams,
     orgText: snap.orgPolicyText,
   });
-  if (rp.kind === 'unreadable') {
+  if (rp.kind === 'unreadable' || rp.kind === 'invalid') {
+    const j = judgeByPolicy(rp, snap.facts, { repository: `${owner}/${repo}`, appLogin });
     return {
-      verdict: failed(`could not read the policy: ${rp.message}`),
-      policy: null,
-      annotations: [],
-    };
-  }
-  if (rp.kind === 'invalid') {
-    const problems = `${rp.errors.length} problem${rp.errors.length === 1 ? '' : 's'}`;
-    const verdict = rp.fallback
-      ? judgedByFloor(rp.fallback, snap, problems)
-      : failed(`the policy is invalid (${problems})`);
-    return {
-      verdict,
-      policy: null,
-      policyErrors: rp.errors,
-      annotations: policyAnnotations(rp.errors, `${owner}/${repo}`),
+      ...j,
+      annotations: j.policyErrors ? policyAnnotations(j.policyErrors, `${owner}/${repo}`) : [],
     };
   }
   // The app's record on the head (in its check run there) says what it knew when it first judged
@@ -291,65 +280,12 @@ export async function judge(
       : target.mergeGroupSha && !overrideLabelled
         ? undefined
         : await findCheckRun(deps.gh, owner, repo, snap.facts.headSha, deps.app.id);
-  const facts = {
-    ...snap.facts,
-    teams: rp.kind === 'policy' ? rp.teams : {},
-    headRecord: parseRecord(headRun?.text),
-  };
-  const verdict = evaluate(rp.policy, facts, {
-    policyPaths: rp.kind === 'policy' ? localPolicyPaths(rp.layers, `${owner}/${repo}`) : [],
-    appLogin: `${deps.app.slug}[bot]`,
-  });
-  return {
-    verdict,
-    policy: rp.policy,
-    ...(rp.kind === 'none' ? { noPolicy: true } : {}),
-    annotations: fileAnnotations(verdict),
-    headRun,
-  };
+  const facts = { ...snap.facts, headRecord: parseRecord(headRun?.text) };
+  const j = judgeByPolicy(rp, facts, { repository: `${owner}/${repo}`, appLogin });
+  return { ...j, annotations: fileAnnotations(j.verdict), headRun };
 }
 
-/**
- * The repository's policy loosens the org's floor: the PR is judged by the org's policy alone, so
- * that the requirements shown are the floor's, and the outcome is an error (fail closed).
- */
-function judgedByFloor(
-  fallback: { policy: Policy; teams: Record<string, string[] | null> },
-  snap: PullRequestSnapshot,
-  problems: string,
-): Verdict {
-  const v = evaluate(fallback.policy, { ...snap.facts, teams: fallback.teams });
-  return {
-    ...v,
-    outcome: 'error',
-    errors: [
-      `the repository's policy loosens the org floor (${problems}); the requirements below are the org policy's, and the check fails until the repository's policy is fixed`,
-      ...v.errors,
-    ],
-  };
-}
-
-/** Paths of the policy files that live in this repository: changing any of them is critical. */
-export function localPolicyPaths(layers: { file: string }[], repoFull: string): string[] {
-  const prefix = `${repoFull.toLowerCase()}:`;
-  return layers
-    .filter((l) => l.file.toLowerCase().startsWith(prefix))
-    .map((l) => l.file.slice(prefix.length));
-}
-
-/** A verdict for a failure before or outside evaluation: always the outcome `error`. */
-export function failed(message: string): Verdict {
-  return {
-    outcome: 'error',
-    aiAssisted: false,
-    evidence: [],
-    changedFiles: 0,
-    requirements: [],
-    override: null,
-    errors: [message],
-    judged: false,
-  };
-}
+export { failed, localPolicyPaths } from '../evaluate/judge.js';
 
 async function writeCheck(
   deps: EvaluationDeps,

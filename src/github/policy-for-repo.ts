@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { RepoPolicy } from '../evaluate/judge.js';
 import { parseWithFloor } from '../policy/floor.js';
-import { parsePolicy, readExtends } from '../policy/load.js';
+import { deepFreeze, policyForNone, policyTeams } from '../policy/defaults.js';
+import { readExtends } from '../policy/load.js';
 import type { Policy, PolicyError } from '../policy/types.js';
 import type { GitHubClient } from './client.js';
 import {
@@ -14,61 +16,9 @@ import {
 } from './policy-source.js';
 import type { TeamCache } from './team-cache.js';
 
-/** The policy that judges a repository's PRs, or why there is none that can be trusted. */
-export type RepoPolicy =
-  | {
-      kind: 'policy';
-      policy: Policy;
-      layers: PolicyLayer[];
-      teams: Record<string, string[] | null>;
-    }
-  | { kind: 'none'; policy: Policy }
-  | {
-      kind: 'invalid';
-      errors: PolicyError[];
-      /**
-       * When the repository's policy loosens the org's floor: the org's policy alone, with the
-       * members of its teams, by which the PR is judged (the check still fails).
-       */
-      fallback?: { policy: Policy; teams: Record<string, string[] | null> };
-    }
-  | { kind: 'unreadable'; message: string };
+export { defaultPolicy, policyTeams } from '../policy/defaults.js';
 
-/** The policy every repository without one gets: detection only, plus the always-critical policy file. */
-export function defaultPolicy(): Policy {
-  const r = parsePolicy('version: 1\n', { file: '(built-in defaults)' });
-  if (!r.ok) throw new Error('the built-in default policy is invalid');
-  return r.policy;
-}
-
-let noPolicy: Policy | undefined;
-
-/**
- * What a repository without a policy is judged by: the defaults, and no comment, label or review
- * request on repositories that never asked for them. One frozen object, so its matchers are
- * compiled once.
- */
-function policyForNone(): Policy {
-  if (!noPolicy) {
-    const p = defaultPolicy();
-    noPolicy = deepFreeze({
-      ...p,
-      actions: { label: null, request_reviews: false, comment: false, while_evaluating: false },
-    });
-  }
-  return noPolicy;
-}
-
-/** Every team slug a policy names, lower-case. */
-export function policyTeams(p: Policy): string[] {
-  const slugs = new Set<string>();
-  const add = (teams: readonly string[]) => teams.forEach((t) => slugs.add(t.toLowerCase()));
-  for (const r of p.critical_paths) add(r.reviewers.teams);
-  add(p.ai_default.reviewers.teams);
-  add(p.policy_file.reviewers.teams);
-  if (p.override) add(p.override.teams);
-  return [...slugs].sort();
-}
+export type { RepoPolicy } from '../evaluate/judge.js';
 
 // ---------------------------------------------------------------------------------------------
 // Caches
@@ -127,15 +77,6 @@ function digest(parts: string[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(`${p.length}:`).update(p);
   return h.digest('hex');
-}
-
-/** Freezes a plain-data value and everything in it, so that a shared copy cannot be changed. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /**

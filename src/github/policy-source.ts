@@ -11,11 +11,19 @@
  */
 
 import {
-  ORG_CONFIG_REPO,
-  POLICY_PATH,
-  formatPolicyError,
-  type PolicyError,
-} from '../policy/types.js';
+  chainLayers,
+  extendsTargetMissing,
+  fileKey,
+  fileName,
+  isOrgConfigRepo,
+  nextExtends,
+  orgPolicyRef,
+  ownPolicyRef,
+  type ChainLink,
+  type FileRef,
+  type ReadExtends,
+} from '../policy/extends-chain.js';
+import { ORG_CONFIG_REPO, POLICY_PATH } from '../policy/types.js';
 import { describeError, errorStatus, type GitHubClient } from './client.js';
 
 export interface PolicyLayer {
@@ -32,22 +40,13 @@ export interface PolicyLayer {
 export type PolicySource =
   { kind: 'none' } | { kind: 'layers'; layers: PolicyLayer[] } | { kind: 'error'; message: string };
 
-export type ReadExtends = (
-  text: string,
-  file: string,
-) => { ok: true; target: string | null } | { ok: false; errors: unknown[] };
-
-/** How many `_extends` steps a chain may take from the file that was found. */
-export const MAX_EXTENDS_DEPTH = 5;
-
 /** The repository that holds an organisation's shared configuration. */
 export { ORG_CONFIG_REPO };
-
-interface FileRef {
-  owner: string;
-  repo: string;
-  path: string;
-}
+export {
+  MAX_EXTENDS_DEPTH,
+  parseExtendsTarget,
+  type ReadExtends,
+} from '../policy/extends-chain.js';
 
 /**
  * A map bounded by entry count and by total weight (bytes of text, say) that forgets the least
@@ -129,34 +128,6 @@ export function newPolicyFileCache(
   });
 }
 
-function fileName(f: FileRef): string {
-  return `${f.owner}/${f.repo}:${f.path}`;
-}
-
-/** Owner and repository names are case-insensitive on GitHub; paths are not. */
-function fileKey(f: FileRef): string {
-  return `${f.owner.toLowerCase()}/${f.repo.toLowerCase()}:${f.path}`;
-}
-
-const EXTENDS_TARGET =
-  /^(?:([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})\/)?([A-Za-z0-9._-]+)(?::(.+))?$/;
-
-/**
- * Parses an `_extends` value: `repo`, `owner/repo`, `repo:path` or `owner/repo:path`. The owner
- * defaults to the owner of the file that names it, the path to the policy's standard path.
- */
-export function parseExtendsTarget(value: string, from: { owner: string }): FileRef | null {
-  const m = EXTENDS_TARGET.exec(value.trim());
-  if (!m) return null;
-  const repo = m[2]!;
-  if (repo === '.' || repo === '..') return null;
-  const path = (m[3] ?? POLICY_PATH).replace(/^\//, '');
-  if (path === '' || path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
-    return null;
-  }
-  return { owner: m[1] ?? from.owner, repo, path };
-}
-
 /**
  * The file's text from the repository's default branch; null when GitHub answers 404. With a
  * cache, a file read before is asked for with `If-None-Match`, and a `304` answer gives the cached
@@ -215,28 +186,6 @@ function fileText(f: FileRef, body: unknown): string {
   return Buffer.from(data.content, 'base64').toString('utf8');
 }
 
-function formatExtendsErrors(file: string, errors: unknown[]): string {
-  if (errors.length === 0) return `${file}: the _extends key could not be read`;
-  return errors
-    .map((e) => {
-      const p = e as Partial<PolicyError> | null;
-      if (
-        p &&
-        typeof p === 'object' &&
-        typeof p.file === 'string' &&
-        typeof p.line === 'number' &&
-        typeof p.column === 'number' &&
-        typeof p.message === 'string' &&
-        typeof p.fix === 'string'
-      ) {
-        return formatPolicyError(p as PolicyError);
-      }
-      if (e instanceof Error) return `${file}: ${e.message}`;
-      return typeof e === 'string' ? e : `${file}: ${JSON.stringify(e)}`;
-    })
-    .join('\n');
-}
-
 /**
  * Probot's config semantics: the repo's own file on its default branch; when absent, the org's
  * `.github` repo's file at the same path; `_extends: repo` or `_extends: owner/repo:path` in a file
@@ -258,15 +207,15 @@ export async function loadPolicySource(
     orgText?: string | null | undefined;
   },
 ): Promise<PolicySource> {
-  const own: FileRef = { owner, repo, path: POLICY_PATH };
+  const own = ownPolicyRef(owner, repo);
   const read = (ref: FileRef) => readKnown(gh, ref, owner, opts.orgText, opts.cache);
-  const chain: { ref: FileRef; text: string }[] = [];
+  const chain: ChainLink[] = [];
   try {
     const text = opts.repoText === undefined ? await readFile(gh, own, opts.cache) : opts.repoText;
     if (text !== null) {
       chain.push({ ref: own, text });
-    } else if (repo.toLowerCase() !== ORG_CONFIG_REPO) {
-      const shared: FileRef = { owner, repo: ORG_CONFIG_REPO, path: POLICY_PATH };
+    } else if (!isOrgConfigRepo(repo)) {
+      const shared = orgPolicyRef(owner);
       const sharedText = await read(shared);
       if (sharedText !== null) chain.push({ ref: shared, text: sharedText });
     }
@@ -275,54 +224,20 @@ export async function loadPolicySource(
   }
   if (chain.length === 0) return { kind: 'none' };
 
-  const seen = new Set<string>([fileKey(chain[0]!.ref)]);
   for (;;) {
-    const current = chain[chain.length - 1]!;
-    const file = fileName(current.ref);
-    const ext = opts.readExtends(current.text, file);
-    if (!ext.ok) return { kind: 'error', message: formatExtendsErrors(file, ext.errors) };
-    if (ext.target === null) break;
-
-    const target = parseExtendsTarget(ext.target, current.ref);
-    if (!target) {
-      return {
-        kind: 'error',
-        message: `${file}: _extends "${ext.target}" is not a file reference; write it as "repo", "owner/repo" or "owner/repo:path/to/file.yml"`,
-      };
-    }
-    const targetName = fileName(target);
-    if (seen.has(fileKey(target))) {
-      const path = [...chain.map((c) => fileName(c.ref)), targetName].join(' -> ');
-      return {
-        kind: 'error',
-        message: `${file}: _extends "${ext.target}" makes a cycle (${path}); remove the _extends that points back`,
-      };
-    }
-    if (chain.length > MAX_EXTENDS_DEPTH) {
-      return {
-        kind: 'error',
-        message: `${file}: _extends "${ext.target}" goes deeper than ${MAX_EXTENDS_DEPTH} levels; extend the base file directly instead of through a longer chain`,
-      };
-    }
-    seen.add(fileKey(target));
+    const step = nextExtends(chain, opts.readExtends);
+    if (step.kind === 'done') break;
+    if (step.kind === 'error') return step;
     let text: string | null;
     try {
-      text = await read(target);
+      text = await read(step.target);
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
-    if (text === null) {
-      return {
-        kind: 'error',
-        message: `${file}: _extends "${ext.target}" names ${targetName}, which does not exist or which the app cannot read; fix the reference or give the app access to that repository`,
-      };
-    }
-    chain.push({ ref: target, text });
+    if (text === null) return { kind: 'error', message: extendsTargetMissing(chain, step) };
+    chain.push({ ref: step.target, text });
   }
-  return {
-    kind: 'layers',
-    layers: chain.reverse().map((c) => ({ file: fileName(c.ref), text: c.text })),
-  };
+  return { kind: 'layers', layers: chainLayers(chain) };
 }
 
 /**
@@ -337,10 +252,10 @@ export async function readOrgPolicy(
   cache?: PolicyFileCache,
   orgText?: string | null,
 ): Promise<{ kind: 'ok'; layer: PolicyLayer | null } | { kind: 'error'; message: string }> {
-  const ref: FileRef = { owner, repo: ORG_CONFIG_REPO, path: POLICY_PATH };
+  const ref = orgPolicyRef(owner);
   const inChain = layers.find((l) => l.file.toLowerCase() === fileName(ref).toLowerCase());
   if (inChain) return { kind: 'ok', layer: inChain };
-  if (repo.toLowerCase() === ORG_CONFIG_REPO) return { kind: 'ok', layer: null };
+  if (isOrgConfigRepo(repo)) return { kind: 'ok', layer: null };
   try {
     const text = await readKnown(gh, ref, owner, orgText, cache);
     return { kind: 'ok', layer: text === null ? null : { file: fileName(ref), text } };
