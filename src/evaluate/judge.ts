@@ -4,6 +4,7 @@
  * one, failing), or an unreadable one. Pure: the app reads the policy and the team members and
  * calls this; the audit does the same with the policy as it stood at a merge.
  */
+import { policyTeams } from '../policy/defaults.js';
 import type { Layer } from '../policy/floor.js';
 import type { Policy, PolicyError } from '../policy/types.js';
 import { evaluate } from './evaluate.js';
@@ -30,6 +31,53 @@ export type RepoPolicy =
       fallback?: { policy: Policy; teams: Record<string, string[] | null> };
     }
   | { kind: 'unreadable'; message: string };
+
+/** What parsing a policy's layers under the org's floor gave. */
+export type ParsedLayers =
+  { ok: true; policy: Policy } | { ok: false; errors: PolicyError[]; fallback?: Policy };
+
+/** The teams whose members must be read to judge by what parsing gave: its policy's, or the floor's. */
+export function teamsToRead(parsed: ParsedLayers): string[] {
+  if (parsed.ok) return policyTeams(parsed.policy);
+  return parsed.fallback ? policyTeams(parsed.fallback) : [];
+}
+
+/**
+ * The repository's policy once the members of {@link teamsToRead} are known (`members`: null or
+ * absent for a team that could not be read). A policy naming a team the org does not have is
+ * invalid at the line that names it (`revalidate` parses again knowing which teams exist), or
+ * unreadable when that cannot be pinned to a line; a floor naming one judges nothing.
+ */
+export function settleTeams(
+  parsed: ParsedLayers,
+  layers: Layer[],
+  members: Record<string, string[] | null>,
+  owner: string,
+  revalidate: (knownTeams: Set<string>) => { ok: true } | { ok: false; errors: PolicyError[] },
+): RepoPolicy {
+  const unknown = (p: Policy) => policyTeams(p).filter((s) => !members[s]);
+  if (!parsed.ok) {
+    if (!parsed.fallback || unknown(parsed.fallback).length > 0) {
+      return { kind: 'invalid', errors: parsed.errors };
+    }
+    return {
+      kind: 'invalid',
+      errors: parsed.errors,
+      fallback: { policy: parsed.fallback, teams: members },
+    };
+  }
+  const missing = unknown(parsed.policy);
+  if (missing.length > 0) {
+    const known = new Set(Object.keys(members).filter((s) => members[s]));
+    const checked = revalidate(known);
+    if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
+    return {
+      kind: 'unreadable',
+      message: `the policy names teams that ${owner} does not have: ${missing.join(', ')}`,
+    };
+  }
+  return { kind: 'policy', policy: parsed.policy, layers, teams: members };
+}
 
 export interface PolicyJudgement {
   verdict: Verdict;

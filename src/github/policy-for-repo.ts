@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RepoPolicy } from '../evaluate/judge.js';
+import { settleTeams, teamsToRead, type RepoPolicy } from '../evaluate/judge.js';
 import { parseWithFloor } from '../policy/floor.js';
-import { deepFreeze, policyForNone, policyTeams } from '../policy/defaults.js';
+import { deepFreeze, policyForNone } from '../policy/defaults.js';
 import { readExtends } from '../policy/load.js';
 import type { Policy, PolicyError } from '../policy/types.js';
 import type { GitHubClient } from './client.js';
@@ -175,40 +175,19 @@ export async function policyForRepo(
   const org = await readOrgPolicy(gh, owner, repo, source.layers, caches.files, opts.orgText);
   if (org.kind === 'error') return { kind: 'unreadable', message: org.message };
   const parsed = parsePolicyLayersCached(source.layers, owner, caches.parsed, org.layer);
-  if (!parsed.ok) {
-    if (!parsed.fallback) return { kind: 'invalid', errors: parsed.errors };
-    const teams = await teamsOf(gh, owner, parsed.fallback, opts);
-    if (teams.unknown.length > 0) return { kind: 'invalid', errors: parsed.errors };
-    return {
-      kind: 'invalid',
-      errors: parsed.errors,
-      fallback: { policy: parsed.fallback, teams: teams.members },
-    };
-  }
-  const { members, unknown } = await teamsOf(gh, owner, parsed.policy, opts);
-  if (unknown.length > 0) {
-    // Re-validated against the teams that exist, so the errors point at the lines naming the others.
-    const known = new Set(Object.keys(members).filter((s) => members[s]));
-    const checked = parseWithFloor(source.layers, org.layer, { org: owner, knownTeams: known });
-    if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
-    return {
-      kind: 'unreadable',
-      message: `the policy names teams that ${owner} does not have: ${unknown.join(', ')}`,
-    };
-  }
-  return { kind: 'policy', policy: parsed.policy, layers: source.layers, teams: members };
+  const members = await teamsOf(gh, owner, teamsToRead(parsed), opts);
+  return settleTeams(parsed, source.layers, members, owner, (known) =>
+    parseWithFloor(source.layers, org.layer, { org: owner, knownTeams: known }),
+  );
 }
 
 /** The members of every team a policy names; teams exist only in organisations. */
 async function teamsOf(
   gh: GitHubClient,
   owner: string,
-  policy: Policy,
+  slugs: string[],
   opts: { ownerIsOrg: boolean; teams: TeamCache },
-): Promise<{ members: Record<string, string[] | null>; unknown: string[] }> {
-  const slugs = policyTeams(policy);
-  if (slugs.length === 0) return { members: {}, unknown: [] };
-  const members = opts.ownerIsOrg ? await opts.teams.members(gh, owner, slugs) : {};
-  const unknown = slugs.filter((s) => members[s] === null || members[s] === undefined);
-  return { members, unknown };
+): Promise<Record<string, string[] | null>> {
+  if (slugs.length === 0 || !opts.ownerIsOrg) return {};
+  return opts.teams.members(gh, owner, slugs);
 }
