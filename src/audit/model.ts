@@ -12,6 +12,8 @@ import type { DiscountReason } from '../evaluate/verdict.js';
 
 /** What a label did and when (GitHub's LabeledEvent / UnlabeledEvent). */
 export interface LabelEventFact {
+  /** GitHub's node id of the event (each application of a label has its own), when known. */
+  id?: string | null;
   name: string;
   action: 'added' | 'removed';
   actor: Actor | null;
@@ -84,6 +86,22 @@ export interface PolicyHistory {
   complete: boolean;
 }
 
+/** What the classifier needs besides the pull request. */
+export interface AuditContext {
+  /** The history of the repository's own policy file on its default branch. */
+  repoPolicy: PolicyHistory;
+  /** The history of the org's `.github` policy file; null when the owner has no such repository. */
+  orgPolicy: PolicyHistory | null;
+  /** Histories of other files an `_extends` names, when the reader followed them. */
+  otherPolicies?: PolicyHistory[];
+  /** `--policy FILE`: this text judges every pull request, instead of the history. */
+  policyFile?: { path: string; text: string } | null;
+  /** Members of each team (slug, lower-case), read at audit time; null: it could not be read. */
+  teams: Record<string, string[] | null>;
+  /** The app's slug: its check runs are the ones by this app, and `<slug>[bot]` is its login. */
+  appSlug: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The record out
 
@@ -122,8 +140,11 @@ export interface AuditApproval {
   commit: string | null;
 }
 
+/** Why a review did not count: the app's reasons, or that it came after the merge. */
+export type AuditDiscountReason = DiscountReason | 'after-merge';
+
 export interface AuditDiscounted extends AuditApproval {
-  reason: DiscountReason;
+  reason: AuditDiscountReason;
   detail: string;
 }
 
@@ -137,6 +158,8 @@ export interface AuditRequirement {
   /** Who may approve: `@org/team` and `@login` as the policy names them. */
   reviewers: string[];
   counted: AuditApproval[];
+  /** Counted reviewers whose last review at merge requested changes (it blocks the requirement). */
+  changesRequestedBy: string[];
   satisfied: boolean;
 }
 
@@ -174,7 +197,17 @@ export interface AuditRecord {
   requirements: AuditRequirement[];
   /** Reviews that did not count, and why. */
   discounted: AuditDiscounted[];
-  override: { label: string; by: string | null; at: string | null } | null;
+  /**
+   * The override label on the PR at merge, whether or not it counted (`allowed`: applied by
+   * someone the policy lets override, on the merged head); null when the label was not there.
+   */
+  override: {
+    label: string;
+    by: string | null;
+    at: string | null;
+    allowed: boolean;
+    detail: string;
+  } | null;
   policy: AuditPolicy;
   /** The app's check on the merged head at merge; null when it had none. */
   check: { conclusion: string | null; title: string | null; completedAt: string | null } | null;
