@@ -14,6 +14,7 @@ export function requirement(over: Partial<AuditRequirement> = {}): AuditRequirem
     approvals: 2,
     reviewers: ['@acme/payments-seniors'],
     counted: [],
+    changesRequestedBy: [],
     satisfied: false,
     ...over,
   };

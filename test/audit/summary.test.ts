@@ -201,7 +201,13 @@ describe('summarise', () => {
     const overridden = record({
       number: 7,
       class: 'overridden',
-      override: { label: 'ai-governance-override', by: 'cto', at: '2026-10-03T00:00:00Z' },
+      override: {
+        label: 'ai-governance-override',
+        by: 'cto',
+        at: '2026-10-03T00:00:00Z',
+        allowed: true,
+        detail: 'applied by @cto',
+      },
       bypassedCheck: false,
     });
     const humanBypass = humanRecord({ number: 6, bypassedCheck: true });
