@@ -158,8 +158,11 @@ export interface AuditRequirement {
   /** Who may approve: `@org/team` and `@login` as the policy names them. */
   reviewers: string[];
   counted: AuditApproval[];
-  /** Counted reviewers whose last review at merge requested changes (it blocks the requirement). */
-  changesRequestedBy: string[];
+  /**
+   * Counted reviewers whose last review at merge requested changes (it blocks the requirement).
+   * Always set by the classifier.
+   */
+  changesRequestedBy?: string[];
   satisfied: boolean;
 }
 
@@ -205,8 +208,9 @@ export interface AuditRecord {
     label: string;
     by: string | null;
     at: string | null;
-    allowed: boolean;
-    detail: string;
+    /** Always set by the classifier. */
+    allowed?: boolean;
+    detail?: string;
   } | null;
   policy: AuditPolicy;
   /** The app's check on the merged head at merge; null when it had none. */
