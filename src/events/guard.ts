@@ -27,7 +27,7 @@ export function onEvents<E extends EventName>(
  * The commit an event is about, where it names one (a pull request's head, a check run's or
  * suite's commit, a merge group's): a failing check goes there when its handler fails.
  */
-function commitOf(payload: unknown): unknown {
+export function commitOf(payload: unknown): unknown {
   const p = payload as {
     pull_request?: { head?: { sha?: unknown } };
     check_run?: { head_sha?: unknown };
