@@ -140,6 +140,8 @@ export function connection<T>(
 /** What the GraphQL answer is for: the app's installation, which makes the app's bot the viewer. */
 export interface ViewerContext {
   viewer: string;
+  /** The GraphQL budget after this query (from the fake's primary limits), for `rateLimit`. */
+  rate?: { cost: number; limit: number; remaining: number; used: number; reset: number };
 }
 
 export function queryRoot(state: FakeGitHubState, ctx: ViewerContext): GqlObject {
@@ -170,11 +172,13 @@ export function queryRoot(state: FakeGitHubState, ctx: ViewerContext): GqlObject
     viewer: () => actorObject(state, ctx.viewer),
     rateLimit: () => ({
       __typename: 'RateLimit',
-      cost: 1,
-      limit: 5000,
-      remaining: 4999,
-      used: 1,
-      resetAt: '2099-01-01T00:00:00Z',
+      cost: ctx.rate?.cost ?? 1,
+      limit: ctx.rate?.limit ?? 5000,
+      remaining: ctx.rate?.remaining ?? 4999,
+      used: ctx.rate?.used ?? 1,
+      resetAt: ctx.rate
+        ? new Date(ctx.rate.reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+        : '2099-01-01T00:00:00Z',
       nodeCount: 1,
     }),
   };

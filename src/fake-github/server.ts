@@ -9,6 +9,12 @@
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SecondaryLimits } from './secondary-limits.js';
+import {
+  graphqlCost,
+  PrimaryLimits,
+  type PrimaryLimitOptions,
+  type RateState,
+} from './primary-limits.js';
 import type { AddressInfo } from 'node:net';
 import { FakeDeliveries } from './deliveries.js';
 import { installationRoutes } from './installations.js';
@@ -129,6 +135,8 @@ export interface StartOptions {
   latencyMs?: number;
   /** Enforce GitHub's documented secondary rate limits per installation (see secondary-limits.ts). */
   secondaryLimits?: boolean;
+  /** The primary rate limit's budget (counted always; refused past it with `enforce`). */
+  primaryLimits?: PrimaryLimitOptions;
   /**
    * Tokens accepted besides the installation tokens the fake issues, each with the login it acts
    * as (for a workflow token, say). Writes made with them are that account's.
@@ -151,6 +159,8 @@ export interface FakeGitHub {
   fail(rule: FaultRule): void;
   /** The secondary limits, when enforced. */
   limits: SecondaryLimits | null;
+  /** The primary limits (hourly budgets per installation). */
+  primary: PrimaryLimits;
   close(): Promise<void>;
 }
 
@@ -182,6 +192,8 @@ interface RequestContext {
   selfUrl: string;
   /** Set by the GraphQL route. */
   operation: string | null;
+  /** The GraphQL budget after this query, for its `rateLimit` field. */
+  rate?: RateState & { cost: number };
 }
 
 type Handler = (ctx: RequestContext) => Answer;
@@ -210,7 +222,7 @@ export async function startFakeGitHub(
   const faults: (FaultRule & { left: number })[] = [];
   const hosts: Hosts = { api: '', web: '' };
   let requestCounter = 0;
-  const used = { core: 0, graphql: 0 };
+  const primary = new PrimaryLimits(options.primaryLimits);
 
   const routes: Route[] = [];
   const route = (
@@ -721,7 +733,7 @@ export async function startFakeGitHub(
       query: body.query,
       operationName: typeof body.operationName === 'string' ? body.operationName : null,
       variables: (body.variables as Record<string, unknown> | undefined) ?? {},
-      root: queryRoot(state, { viewer: ctx.actor }),
+      root: queryRoot(state, { viewer: ctx.actor, ...(ctx.rate ? { rate: ctx.rate } : {}) }),
     });
     return { status: 200, body: out };
   });
@@ -900,6 +912,50 @@ export async function startFakeGitHub(
     return actor;
   }
 
+  /** The installation a request's token belongs to (the token itself for other tokens). */
+  function installationKey(req: IncomingMessage): string {
+    const token = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    return tokenInstallations.get(token) ?? token;
+  }
+
+  /**
+   * Spends the request's cost from its installation's primary budget (a GraphQL query's points,
+   * one REST request); past the budget, when enforced, the answer GitHub gives instead.
+   */
+  function spendPrimary(
+    r: Route,
+    req: IncomingMessage,
+    body: unknown,
+    ctx: RequestContext,
+  ): { state: RateState | null; refused: Answer | null } {
+    if (r.auth === 'token') return { state: null, refused: null };
+    const graphql = r.template === '/graphql';
+    const resource = graphql ? 'graphql' : 'core';
+    const cost = graphql ? graphqlCost(body) : 1;
+    const key = r.auth === 'app' ? 'app' : installationKey(req);
+    const { ok, state: after } = primary.spend(key, resource, cost);
+    if (ok) {
+      if (graphql) ctx.rate = { ...after, cost };
+      return { state: after, refused: null };
+    }
+    const message = `API rate limit exceeded for installation ID ${key}.`;
+    const headers = { 'retry-after': String(primary.retryAfter(after)) };
+    if (graphql) {
+      return {
+        state: after,
+        refused: { status: 200, body: { errors: [{ type: 'RATE_LIMITED', message }] }, headers },
+      };
+    }
+    return {
+      state: after,
+      refused: {
+        status: primary.status,
+        body: { message, documentation_url: DOCS, status: String(primary.status) },
+        headers,
+      },
+    };
+  }
+
   function verifyJwt(jwt: string): boolean {
     const parts = jwt.split('.');
     if (parts.length !== 3) return false;
@@ -954,6 +1010,7 @@ export async function startFakeGitHub(
     let operation: string | null = null;
     let answer: Answer;
     let limited: string | null = null;
+    let rate: RateState | null = null;
     try {
       const raw = await readBody(req);
       let body: unknown = null;
@@ -1013,9 +1070,11 @@ export async function startFakeGitHub(
         }
         limited = key;
       }
-      const fault = takeFault(method, matched, path, operation);
+      const spent = spendPrimary(matched, req, body, ctx);
+      rate = spent.state;
+      const fault = spent.refused ? null : takeFault(method, matched, path, operation);
       if (fault) throw new HttpError(fault.status, fault.message ?? 'Injected failure');
-      answer = matched.handler(ctx);
+      answer = spent.refused ?? matched.handler(ctx);
       operation = ctx.operation ?? operation;
     } catch (err) {
       if (!(err instanceof HttpError)) {
@@ -1036,16 +1095,12 @@ export async function startFakeGitHub(
 
     const isGraphql = matched?.template === '/graphql';
     const resource = isGraphql ? 'graphql' : 'core';
-    if (matched?.auth !== 'token') used[resource]++;
+    rate ??= primary.spend(installationKey(req), resource, 0).state;
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'x-github-media-type': 'github.v3; format=json',
       'x-github-request-id': `FAKE:${(++requestCounter).toString(16).toUpperCase()}`,
-      'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': String(Math.max(0, 5000 - used[resource])),
-      'x-ratelimit-used': String(used[resource]),
-      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-      'x-ratelimit-resource': resource,
+      ...primary.headers(rate, resource),
       ...(answer.headers ?? {}),
     };
     let payload = answer.body === undefined ? '' : JSON.stringify(answer.body);
@@ -1118,6 +1173,7 @@ export async function startFakeGitHub(
       faults.push({ ...rule, left: rule.times ?? 1 });
     },
     limits,
+    primary,
     close() {
       return new Promise((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
