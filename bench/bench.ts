@@ -22,6 +22,7 @@ import { compilePathMatcher, countMatches } from '../src/policy/globs.js';
 import { parsePolicy } from '../src/policy/load.js';
 import type { Policy } from '../src/policy/types.js';
 import { startApp, type App, type AuditRecord, type Measured } from './harness.js';
+import { auditGoal, auditLines, runAuditBench } from './audit.js';
 import { runLatency } from './latency.js';
 import {
   count,
@@ -574,7 +575,32 @@ function matching() {
 
 // ---------------------------------------------------------------------------------------------
 
+/** `--audit`: the audit's read of a generated org of 10,000 merged PRs, on its own (about 2 minutes). */
+async function auditOnly(): Promise<void> {
+  say('# AI Governance benchmark: the audit');
+  say();
+  say(
+    `Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}), ${mb(totalmem())} RAM, ${process.platform}.`,
+  );
+  say();
+  say(
+    "- The audit's reader (`readMergedPullRequests`, `readPolicyHistory`) against the fake GitHub in this process, which charges GitHub's documented GraphQL points.\n" +
+      '- Every request counts: GraphQL batches, follow-up pages, REST file pages for renames, co-author look-ups, policy histories.',
+  );
+  say();
+  const a = await runAuditBench();
+  for (const line of auditLines(a)) say(line);
+  say();
+  say('## Goals');
+  say();
+  say(goalLine(auditGoal(a)));
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--audit')) {
+    await auditOnly();
+    return;
+  }
   const at = process.argv.indexOf('--latency');
   if (at >= 0) {
     const latency = Number(process.argv[at + 1]);
