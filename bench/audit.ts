@@ -1,7 +1,7 @@
 /**
  * The audit's read cost: a generated org of 200 repositories and 10,000 pull requests merged in
  * a 90-day window, read whole through the audit's reader (merged pull requests in batches, the
- * policy file's history once per repository and once for the org's `.github`) against the fake
+ * policy file's history of ten repositories a query, the org's `.github` among them) against the fake
  * GitHub on loopback. Counts requests and GraphQL points (the fake charges GitHub's formula);
  * the goal is at most 1,500 requests for the 10,000 pull requests.
  */
@@ -12,7 +12,7 @@ import { startFakeGitHub } from '../src/fake-github/server.js';
 import { FakeGitHubState } from '../src/fake-github/state.js';
 import type { GitHubClient } from '../src/github/client.js';
 import { readMergedPullRequests } from '../src/github/audit/merged-prs.js';
-import { readPolicyHistory } from '../src/github/audit/policy-history.js';
+import { readPolicyHistories } from '../src/github/audit/policy-history.js';
 import { AuditRequestTotals } from '../src/github/audit/requests.js';
 import { POLICY_PATH } from '../src/policy/types.js';
 import type { GoalResult } from './report.js';
@@ -57,10 +57,13 @@ export async function runAuditBench(
     const t1 = performance.now();
     let read = 0;
     let incomplete = 0;
-    await readPolicyHistory(gh, org.org, '.github', POLICY_PATH, { onRequest: totals.add });
+    const names = org.repos.map((full) => full.split('/')[1]!);
+    const histories = await readPolicyHistories(gh, org.org, ['.github', ...names], POLICY_PATH, {
+      onRequest: totals.add,
+    });
+    if (histories.size !== names.length + 1) throw new Error('a policy history was not read');
     for (const full of org.repos) {
       const [owner, repo] = full.split('/') as [string, string];
-      await readPolicyHistory(gh, owner, repo, POLICY_PATH, { onRequest: totals.add });
       for await (const batch of readMergedPullRequests(gh, {
         owner,
         repo,

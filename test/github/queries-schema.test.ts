@@ -21,6 +21,7 @@ import {
   MERGED_BATCH_QUERY,
   POLICY_HISTORY_QUERY,
   commitAuthorsByOidQuery,
+  policyHistoriesQuery,
   followUpQuery,
   type AuditConnection,
 } from '../../src/github/queries/audit.js';
@@ -67,6 +68,7 @@ const DOCUMENTS: Record<string, string[]> = {
   ]),
   commitAuthorsByOidQuery: [1, 2, 100].map((n) => commitAuthorsByOidQuery(n)),
   POLICY_HISTORY_QUERY: [POLICY_HISTORY_QUERY],
+  policyHistoriesQuery: [1, 2, 10].map((n) => policyHistoriesQuery(n)),
 };
 
 /** Every non-empty subset of the audit's paged connections. */

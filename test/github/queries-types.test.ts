@@ -13,6 +13,7 @@ import type {
   CommitAuthorsAnswer,
   FollowUpAnswer,
   MergedBatchAnswer,
+  PolicyHistoriesAnswer,
   PolicyHistoryAnswer,
 } from '../../src/github/queries/audit.js';
 
@@ -113,6 +114,8 @@ describe("the GraphQL answer types against GitHub's schema", () => {
   it("the audit's batch, follow-up, co-author and history answers select only what GitHub has", () => {
     expectTypeOf<Problems<MergedBatchAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<PolicyHistoryAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    type AliasedRepository = PolicyHistoriesAnswer['r0'];
+    expectTypeOf<Problems<AliasedRepository, GitHub.Query['repository']>>().toEqualTypeOf<never>();
     // Aliased pull requests p0, p1, ... and commits c0, c1, ...
     type Rate = Pick<FollowUpAnswer, 'rateLimit'>;
     expectTypeOf<Problems<Rate, GitHub.Query>>().toEqualTypeOf<never>();

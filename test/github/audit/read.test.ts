@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MergedPullRequestFacts } from '../../../src/audit/model.js';
 import type { FakeGitHub } from '../../../src/fake-github/server.js';
 import { readMergedPullRequests } from '../../../src/github/audit/merged-prs.js';
-import { readPolicyHistory } from '../../../src/github/audit/policy-history.js';
+import {
+  readPolicyHistories,
+  readPolicyHistory,
+} from '../../../src/github/audit/policy-history.js';
 import { AuditRequestTotals } from '../../../src/github/audit/requests.js';
 import {
   buildWorld,
@@ -201,5 +204,40 @@ describe("reading a policy file's history", () => {
       versions: [],
       complete: true,
     });
+  });
+});
+
+describe("reading many repositories' policy histories", () => {
+  it('reads ten repositories a query, a missing one as no versions, a long history to its end', async () => {
+    const world = buildWorld();
+    const s = world.state;
+    s.addRepo({ owner: 'acme', name: 'busy', files: { [POLICY]: 'version: 1\n' } });
+    for (let i = 0; i < 60; i++) s.setDefaultBranchFile('acme/busy', POLICY, `version: 1 # ${i}\n`);
+    const quiet = Array.from({ length: 9 }, (_, i) => `quiet-${i}`);
+    for (const name of quiet) s.addRepo({ owner: 'acme', name, files: { 'README.md': name } });
+    const served = await serve(s);
+    fake = served.fake;
+    const totals = new AuditRequestTotals();
+    const names = ['pay', '.github', 'busy', 'nope', ...quiet];
+    const histories = await readPolicyHistories(served.gh, 'acme', names, POLICY, {
+      onRequest: totals.add,
+    });
+    // 13 repositories: two queries of 10 and 3, and a second page for the busy one.
+    expect(totals.byOperation).toEqual({ AuditPolicyHistories: 2, AuditPolicyHistory: 1 });
+    expect([...histories.keys()]).toEqual(names);
+    const single = await readPolicyHistory(served.gh, 'acme', 'pay', POLICY);
+    expect(histories.get('pay')).toEqual(single);
+    expect(histories.get('.github')!.versions.map((v) => v.text)).toEqual([ORG_POLICY]);
+    const busy = histories.get('busy')!;
+    expect(busy.complete).toBe(true);
+    expect(busy.versions).toHaveLength(61);
+    expect(busy.versions.at(-1)!.text).toBe('version: 1 # 59\n');
+    expect(histories.get('nope')).toEqual({
+      repository: 'acme/nope',
+      path: POLICY,
+      versions: [],
+      complete: true,
+    });
+    for (const name of quiet) expect(histories.get(name)!.versions).toEqual([]);
   });
 });
