@@ -3,7 +3,7 @@
  * expanding it, and which brace groups are refused. Expansion itself is minimatch's `braceExpand`,
  * a string rewrite whose size these checks bound before it runs.
  */
-import { MAX_BRACE_ALTERNATIVES } from '../policy/limits.js';
+import { MAX_BRACE_ALTERNATIVES } from './limits.js';
 
 /**
  * How many alternatives brace expansion turns a pattern into, computed without expanding it.

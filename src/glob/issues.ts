@@ -4,7 +4,7 @@
  * and this module's matcher agree on; co-author globs to size, braces and what minimatch can read.
  */
 import { braceExpand, Minimatch } from 'minimatch';
-import { MAX_BRACE_ALTERNATIVES, MAX_GLOB_LENGTH } from '../policy/limits.js';
+import { MAX_BRACE_ALTERNATIVES, MAX_GLOB_LENGTH } from './limits.js';
 import { braceProblem, estimateBraceAlternatives } from './braces.js';
 import { IDENTITY_OPTIONS, PATH_OPTIONS } from './options.js';
 

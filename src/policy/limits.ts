@@ -9,11 +9,8 @@ export const MAX_POLICY_BYTES = 256 * 1024;
 /** Most glob patterns in one effective policy (critical paths, excludes and co-author globs). */
 export const MAX_PATTERNS = 1000;
 
-/** Longest glob pattern, in characters. */
-export const MAX_GLOB_LENGTH = 1000;
-
-/** Most alternatives one glob may expand to through braces (`{a,b}`, `{1..9}`). */
-export const MAX_BRACE_ALTERNATIVES = 256;
+/** Longest glob pattern, and most alternatives one glob may expand to (kept with the globs). */
+export { MAX_BRACE_ALTERNATIVES, MAX_GLOB_LENGTH } from '../glob/limits.js';
 
 /** Most uses of YAML aliases (`*name`) in one file, counting uses inside repeated anchors. */
 export const MAX_ALIASES = 50;
