@@ -25,13 +25,13 @@ function hasLineBreak(s: string): boolean {
   return false;
 }
 
-/** As minimatch tidies the segments: `**` twice in a row is one, `x/..` is nothing. */
+/** As minimatch tidies the segments: `**` twice in a row is one, `x/..` is nothing (`/..` stays). */
 function tidy(segments: string[]): string[] {
   const out: string[] = [];
   for (const s of segments) {
     const prev = out[out.length - 1];
     if (s === '**' && prev === '**') continue;
-    if (s === '..' && prev !== undefined && prev !== '..' && prev !== '.' && prev !== '**') {
+    if (s === '..' && prev && prev !== '..' && prev !== '.' && prev !== '**') {
       out.pop();
       continue;
     }
