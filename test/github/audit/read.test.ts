@@ -241,3 +241,26 @@ describe("reading many repositories' policy histories", () => {
     for (const name of quiet) expect(histories.get(name)!.versions).toEqual([]);
   });
 });
+
+describe('a policy version GitHub will not give whole', () => {
+  it('is marked unreadable, not taken as a deletion', async () => {
+    const world = buildWorld();
+    const big = `version: 1\n# ${'x'.repeat(600 * 1024)}\n`;
+    const sha = world.state.setDefaultBranchFile(REPO, POLICY, big);
+    const served = await serve(world.state);
+    fake = served.fake;
+    const history = await readPolicyHistory(served.gh, 'acme', 'pay', POLICY);
+    const last = history.versions.at(-1)!;
+    expect(last).toEqual({
+      commit: sha,
+      committedAt: expect.any(String),
+      text: null,
+      unreadable: `GitHub gave only part of ${POLICY} at ${sha.slice(0, 7)}`,
+    });
+    expect(history.versions.find((v) => v.commit === world.policyCommits.deleted)).toEqual({
+      commit: world.policyCommits.deleted,
+      committedAt: expect.any(String),
+      text: null,
+    });
+  });
+});
