@@ -48,6 +48,12 @@ export function policyAt(
     found = v;
     foundAt = t;
   }
+  if (found?.unreadable) {
+    return {
+      kind: 'unknown',
+      reason: `the version of ${history.repository}:${history.path} in force at merge could not be read: ${found.unreadable}`,
+    };
+  }
   if (found) {
     return found.text === null
       ? { kind: 'none', version: found }

@@ -6,6 +6,7 @@ import {
   CLAUDE_MSG,
   HEAD,
   MERGED_AT,
+  MERGE_SHA,
   OLD,
   POLICY_V1,
   POLICY_V2,
@@ -215,6 +216,50 @@ describe('classifyMergedPullRequest: the policy in force at the merge', () => {
     expect(r.reason).toBe(
       `GitHub did not list the whole history of acme/api:.github/ai-governance.yml, and what it listed does not reach back to ${MERGED_AT}`,
     );
+  });
+
+  it('unknown when GitHub would not give the text of the version in force', () => {
+    const ctx = context({
+      repoPolicy: history('acme/api', [
+        {
+          commit: 'big',
+          committedAt: '2026-11-01T00:00:00Z',
+          text: null,
+          unreadable: 'GitHub gave only part of .github/ai-governance.yml at big',
+        },
+      ]),
+    });
+    const r = classifyMergedPullRequest(merged({ reviews: approvals('alice', 'bob') }), ctx);
+    expect(r.class).toBe('unknown');
+    expect(r.reason).toBe(
+      'the version of acme/api:.github/ai-governance.yml in force at merge could not be read: GitHub gave only part of .github/ai-governance.yml at big',
+    );
+  });
+
+  it('a pull request is never judged by its own change to the policy', () => {
+    // The PR loosens payments to one approval from anyone; its merge commit writes that version.
+    const loosened = POLICY_V2.replace('approvals: 2', 'approvals: 1');
+    const ctx = context({
+      repoPolicy: history('acme/api', [
+        version('p2', '2026-11-01T00:00:00Z', POLICY_V2),
+        version(MERGE_SHA, MERGED_AT, loosened),
+      ]),
+    });
+    const files = [{ path: 'services/payments/refund.ts' }, { path: '.github/ai-governance.yml' }];
+    const r = classifyMergedPullRequest(merged({ files, reviews: approvals('alice') }), ctx);
+    expect(r.policy.versions).toEqual(['acme/api@p2']);
+    expect(r.class).toBe('merged_without_required_approval');
+    expect(r.reason).toBe('needs 2 from @acme/payments-seniors, had 1 (payments)');
+    // A rebase merge writes other commits at the same moment: those are the PR's own too.
+    const rebased = context({
+      repoPolicy: history('acme/api', [
+        version('p2', '2026-11-01T00:00:00Z', POLICY_V2),
+        version('rebased', MERGED_AT, loosened),
+      ]),
+    });
+    const r2 = classifyMergedPullRequest(merged({ files, reviews: approvals('alice') }), rebased);
+    expect(r2.policy.versions).toEqual(['acme/api@p2']);
+    expect(r2.class).toBe('merged_without_required_approval');
   });
 
   it('unknown, with the file and line, when the policy in force was invalid', () => {
