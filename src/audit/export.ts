@@ -90,12 +90,17 @@ export const CSV_COLUMNS: readonly Column[] = [
     value: (r) => unique(r.requirements.flatMap((q) => q.counted.map((a) => a.login))).join(LIST),
   },
   {
+    name: 'changes_requested_by',
+    value: (r) => unique(r.requirements.flatMap((q) => q.changesRequestedBy ?? [])).join(LIST),
+  },
+  {
     name: 'approvers_discounted',
     value: (r) => r.discounted.map((d) => `${d.login} (${d.reason})`).join(LIST),
   },
   { name: 'override_label', value: (r) => r.override?.label ?? null },
   { name: 'override_by', value: (r) => r.override?.by ?? null },
   { name: 'override_at', value: (r) => r.override?.at ?? null },
+  { name: 'override_allowed', value: (r) => r.override?.allowed ?? null },
   { name: 'policy_source', value: (r) => r.policy.source },
   { name: 'policy_versions', value: (r) => r.policy.versions.join(LIST) },
   { name: 'policy_digest', value: (r) => r.policy.digest },

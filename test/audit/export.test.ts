@@ -63,6 +63,25 @@ describe('prs.csv', () => {
     expect(cell('ai_assisted')).toBe('true');
     expect(cell('override_label')).toBe('');
     expect(cell('check_conclusion')).toBe('success');
+    expect(cell('changes_requested_by')).toBe('');
+    expect(cell('override_allowed')).toBe('');
+  });
+
+  it('says who requested changes and whether an override counted', () => {
+    const base = record({ number: 2 });
+    const r = chainRecords([
+      record({
+        number: 2,
+        class: 'overridden',
+        requirements: [{ ...base.requirements[0]!, changesRequestedBy: ['senior2'] }],
+        override: { label: 'ai-override', by: 'lead1', at: '2026-11-02T00:00:00Z', allowed: true },
+      }),
+    ])[0]!;
+    const rows = parse(toCsv([r])) as string[][];
+    const cell = (name: string) => rows[1]![CSV_COLUMNS.findIndex((c) => c.name === name)];
+    expect(cell('changes_requested_by')).toBe('senior2');
+    expect(cell('override_label')).toBe('ai-override');
+    expect(cell('override_allowed')).toBe('true');
   });
 
   it('quotes line breaks and quotes as RFC 4180 says, and defuses formula-like cells', () => {
