@@ -9,7 +9,7 @@
 
 import { cpus, totalmem } from 'node:os';
 import { evaluate } from '../src/evaluate/evaluate.js';
-import type { PullRequestFacts } from '../src/evaluate/facts.js';
+import type { PullRequestFacts } from '../src/model/facts.js';
 import type { PullRequestShape } from '../src/fake-github/generate.js';
 import type { WebhookDelivery } from '../src/fake-github/webhooks.js';
 import type { GitHubClient } from '../src/github/client.js';
@@ -20,7 +20,7 @@ import {
 } from '../src/policy/glob-workload.js';
 import { compilePathMatcher, countMatches } from '../src/policy/globs.js';
 import { parsePolicy } from '../src/policy/load.js';
-import type { Policy } from '../src/policy/types.js';
+import type { Policy } from '../src/model/policy.js';
 import { startApp, type App, type AuditRecord, type Measured } from './harness.js';
 import { auditGoal, auditLines, runAuditBench } from './audit.js';
 import { runLatency } from './latency.js';

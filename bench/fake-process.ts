@@ -20,8 +20,7 @@ import {
   type ReviewState,
   type WebhookDelivery,
 } from '../src/fake-github/index.js';
-import { CHECK_NAME } from '../src/github/check-run.js';
-import { POLICY_PATH } from '../src/policy/types.js';
+import { CHECK_NAME, POLICY_PATH } from '../src/model/names.js';
 
 /** Where an organisation's policy lives. */
 export type PolicyPlace = 'repository' | 'org-dot-github';

@@ -3,8 +3,8 @@
  * requests: only what GitHub records with a time at or before the merge counts. Times are
  * GitHub's, never a commit date a pusher can set.
  */
-import type { LabelFact, LabelRemoval, PullRequestFacts, ReviewFact } from '../evaluate/facts.js';
-import { CHECK_NAME } from '../render/check.js';
+import type { LabelFact, LabelRemoval, PullRequestFacts, ReviewFact } from '../model/facts.js';
+import { CHECK_NAME } from '../model/names.js';
 import type { MergedHeadCheck, MergedPullRequestFacts } from './model.js';
 
 export interface AtMerge {

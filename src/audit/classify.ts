@@ -3,9 +3,9 @@
  * evaluation, over the facts as they stood at the merge, under the policy in force then.
  */
 import { judgeByPolicy } from '../evaluate/judge.js';
-import type { ReviewFact } from '../evaluate/facts.js';
-import type { RequirementResult, Verdict } from '../evaluate/verdict.js';
-import { formatPolicyError } from '../policy/types.js';
+import type { ReviewFact } from '../model/facts.js';
+import type { RequirementResult, Verdict } from '../model/verdict.js';
+import { formatPolicyError } from '../model/policy.js';
 import { describeReviewers, plainStyle } from '../render/style.js';
 import { checkAtMerge, factsAtMerge } from './at-merge.js';
 import type {

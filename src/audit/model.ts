@@ -3,9 +3,9 @@
  * policy history of a repository (facts in), and the record the audit keeps for each merged pull
  * request (verdict out). Nothing here touches GitHub, the disk or the clock.
  */
-import type { EvidenceKind, EvidenceSource } from '../detect/evidence.js';
-import type { Actor, PullRequestFacts } from '../evaluate/facts.js';
-import type { DiscountReason } from '../evaluate/verdict.js';
+import type { EvidenceKind, EvidenceSource } from '../model/evidence.js';
+import type { Actor, PullRequestFacts } from '../model/facts.js';
+import type { DiscountReason } from '../model/verdict.js';
 
 // ---------------------------------------------------------------------------------------------
 // Facts in

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { Outcome } from '../evaluate/verdict.js';
-import { POLICY_PATH } from '../policy/types.js';
+import type { Outcome } from '../model/verdict.js';
+import { POLICY_PATH } from '../model/names.js';
 import { renderText } from '../render/text.js';
 import {
   checkJson,

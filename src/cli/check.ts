@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { evaluate } from '../evaluate/evaluate.js';
-import type { PullRequestFacts } from '../evaluate/facts.js';
-import type { Verdict } from '../evaluate/verdict.js';
+import type { PullRequestFacts } from '../model/facts.js';
+import type { Verdict } from '../model/verdict.js';
 import { parsePolicy, type PolicyResult } from '../policy/load.js';
-import { formatPolicyError, POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
+import { formatPolicyError, type Policy, type PolicyError } from '../model/policy.js';
+import { POLICY_PATH } from '../model/names.js';
 import {
   changedFiles,
   commitsBetween,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { loginFromNoreply } from '../detect/identity.js';
-import type { ChangedFile, CommitFact, GitIdentity } from '../evaluate/facts.js';
+import type { ChangedFile, CommitFact, GitIdentity } from '../model/facts.js';
 
 /** A git command failed; the message says which and why. */
 export class GitError extends Error {}

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import { describeError } from '../github/client.js';
 import { judge, type Judged } from '../github/evaluate-pr.js';
 import { readPullRequest, type PullRequestSnapshot } from '../github/facts.js';
 import { openPullRequests } from '../github/locate.js';
 import { TeamCache } from '../github/team-cache.js';
-import { POLICY_PATH } from '../policy/types.js';
+import { POLICY_PATH } from '../model/names.js';
 import { checkConclusion, verdictTitle } from '../render/check.js';
 import { plainText } from '../render/escape.js';
 import { renderText } from '../render/text.js';

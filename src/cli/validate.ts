@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePolicy } from '../policy/load.js';
-import { formatPolicyError, POLICY_PATH } from '../policy/types.js';
+import { formatPolicyError } from '../model/policy.js';
+import { POLICY_PATH } from '../model/names.js';
 import { repoRoot } from './git.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 

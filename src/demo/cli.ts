@@ -5,7 +5,7 @@
 
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { formatPolicyError } from '../policy/types.js';
+import { formatPolicyError } from '../model/policy.js';
 import { DEMO_POLICY, DemoInterrupted, DemoPolicyError, runDemo } from './demo.js';
 
 export interface DemoIo {

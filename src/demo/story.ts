@@ -3,8 +3,8 @@
  * GitHub, each as a change to the fake's state plus the webhooks GitHub would send for it.
  */
 
-import type { Policy } from '../policy/types.js';
-import { POLICY_PATH } from '../policy/types.js';
+import type { Policy } from '../model/policy.js';
+import { POLICY_PATH } from '../model/names.js';
 import type { FakeGitHubState } from '../fake-github/state.js';
 import {
   pullRequestEvent,

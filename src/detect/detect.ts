@@ -1,5 +1,5 @@
-import type { CommitFact, GitIdentity, PullRequestFacts } from '../evaluate/facts.js';
-import type { DetectionSettings } from '../policy/types.js';
+import type { CommitFact, GitIdentity, PullRequestFacts } from '../model/facts.js';
+import type { DetectionSettings } from '../model/policy.js';
 import {
   AI_TRAILER_KEYS,
   isAffirmativeTrailerValue,
@@ -9,7 +9,7 @@ import {
   toolForLogin,
   toolForTrailerValue,
 } from './catalogue.js';
-import type { Evidence } from './evidence.js';
+import type { Evidence } from '../model/evidence.js';
 import { compileIdentityGlobs } from './globs.js';
 import { parseIdentity } from './identity.js';
 import { commitTrailers } from './trailers.js';

@@ -1,9 +1,9 @@
 import { isAiReviewBot, toolForLogin } from '../detect/catalogue.js';
 import { loginFromNoreply, parseIdentity } from '../detect/identity.js';
 import { commitTrailers } from '../detect/trailers.js';
-import type { ApprovalSettings, Reviewers } from '../policy/types.js';
-import type { Actor, PullRequestFacts, ReviewFact } from './facts.js';
-import type { DiscountedReview } from './verdict.js';
+import type { ApprovalSettings, Reviewers } from '../model/policy.js';
+import type { Actor, PullRequestFacts, ReviewFact } from '../model/facts.js';
+import type { DiscountedReview } from '../model/verdict.js';
 
 /** A reviewer's standing after all their reviews, in the order GitHub recorded them. */
 export interface ReviewerStanding {

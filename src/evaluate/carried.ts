@@ -5,12 +5,12 @@
  * clears it: a person allowed to override removes the AI label after that head was replaced.
  */
 import { detectAi } from '../detect/detect.js';
-import type { Evidence } from '../detect/evidence.js';
-import type { Policy } from '../policy/types.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Policy } from '../model/policy.js';
 import { isBot, membership } from './approvals.js';
-import type { EarlierHead, LabelRemoval, PullRequestFacts } from './facts.js';
+import type { EarlierHead, LabelRemoval, PullRequestFacts } from '../model/facts.js';
 import { recordFor } from './record.js';
-import type { EvidenceClearing, VerdictEvidence } from './verdict.js';
+import type { EvidenceClearing, VerdictEvidence } from '../model/verdict.js';
 
 export interface Carried {
   evidence: VerdictEvidence[];

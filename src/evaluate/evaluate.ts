@@ -1,6 +1,7 @@
 import { detectAi } from '../detect/detect.js';
 import { compilePathMatcher, type PathMatcher } from '../policy/globs.js';
-import { POLICY_PATH, type Policy, type PolicyLayerName, type Reviewers } from '../policy/types.js';
+import { POLICY_PATH } from '../model/names.js';
+import { type Policy, type PolicyLayerName, type Reviewers } from '../model/policy.js';
 import {
   contributorLogins,
   membership,
@@ -9,10 +10,15 @@ import {
   type Eligibility,
   type ReviewerStanding,
 } from './approvals.js';
-import type { PullRequestFacts } from './facts.js';
+import type { PullRequestFacts } from '../model/facts.js';
 import { judgeOverride, nextRecord } from './override.js';
 import { carriedEvidence } from './carried.js';
-import type { DiscountedReview, RequirementResult, Verdict, VerdictEvidence } from './verdict.js';
+import type {
+  DiscountedReview,
+  RequirementResult,
+  Verdict,
+  VerdictEvidence,
+} from '../model/verdict.js';
 
 export interface EvaluateOptions {
   /**

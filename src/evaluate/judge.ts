@@ -6,10 +6,10 @@
  */
 import { policyTeams } from '../policy/defaults.js';
 import type { Layer } from '../policy/floor.js';
-import type { Policy, PolicyError } from '../policy/types.js';
+import type { Policy, PolicyError } from '../model/policy.js';
 import { evaluate } from './evaluate.js';
-import type { PullRequestFacts } from './facts.js';
-import type { Verdict } from './verdict.js';
+import type { PullRequestFacts } from '../model/facts.js';
+import type { Verdict } from '../model/verdict.js';
 
 /** The policy that judges a repository's PRs, or why there is none that can be trusted. */
 export type RepoPolicy =

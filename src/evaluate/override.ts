@@ -3,12 +3,13 @@
  * the head being judged (with `latest_push_only`, an override, like an approval, covers only the
  * commit it was given on). Also the record the app keeps on the head, which is how it knows.
  */
-import type { Evidence } from '../detect/evidence.js';
-import type { Policy } from '../policy/types.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Policy } from '../model/policy.js';
 import { isBot, membership } from './approvals.js';
-import type { LabelFact, PullRequestFacts } from './facts.js';
-import { recordedEvidence, recordFor, type HeadRecord } from './record.js';
-import type { OverrideResult } from './verdict.js';
+import type { LabelFact, PullRequestFacts } from '../model/facts.js';
+import { recordedEvidence, recordFor } from './record.js';
+import { type HeadRecord } from '../model/record.js';
+import type { OverrideResult } from '../model/verdict.js';
 
 function overrideLabel(policy: Policy, facts: PullRequestFacts): LabelFact | undefined {
   const o = policy.override;

@@ -3,7 +3,7 @@
  * membership, and the policy file on the default branch (the repository's or the org's).
  */
 import type { Context, Probot } from 'probot';
-import { POLICY_PATH } from '../policy/types.js';
+import { POLICY_PATH } from '../model/names.js';
 import { mapBounded } from '../github/client.js';
 import { installationRepositories, openPullRequests } from '../github/locate.js';
 import { onEvents } from './guard.js';

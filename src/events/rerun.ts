@@ -1,6 +1,7 @@
 /** A re-run asked for on a commit (of the app's check run, or the whole suite). */
 import type { Context, Probot } from 'probot';
-import { CHECK_NAME, REEVALUATE_ACTION } from '../github/check-run.js';
+import { CHECK_NAME } from '../model/names.js';
+import { REEVALUATE_ACTION } from '../github/check-run.js';
 import { parseMergeQueueRef, pullRequestsForCommit } from '../github/locate.js';
 import { onEvents } from './guard.js';
 import { judgeMergeGroup } from './merge-group.js';

@@ -1,6 +1,6 @@
 /** Check run annotations: the policy file's offending lines, or the critical files. */
-import type { Verdict } from '../evaluate/verdict.js';
-import type { PolicyError } from '../policy/types.js';
+import type { Verdict } from '../model/verdict.js';
+import type { PolicyError } from '../model/policy.js';
 import type { Annotation } from './check-run.js';
 
 /** Annotations on the policy file's lines, for the files that live in this repository. */

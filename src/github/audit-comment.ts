@@ -1,4 +1,4 @@
-import { COMMENT_MARKER } from '../render/escape.js';
+import { COMMENT_MARKER } from '../model/names.js';
 import type { GitHubClient } from './client.js';
 
 export interface ExistingComment {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import type { EvaluationReport, Target } from './evaluation.js';
 
 /** One structured audit event per evaluation: what was judged, on what evidence, with what result. */

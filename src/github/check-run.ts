@@ -1,8 +1,6 @@
-import { CHECK_NAME } from '../render/check.js';
+import { CHECK_NAME } from '../model/names.js';
 import type { GitHubClient } from './client.js';
 
-/** The check run's name, as rendered: one constant for the app. */
-export { CHECK_NAME };
 export const REEVALUATE_ACTION = 'reevaluate';
 /** GitHub takes at most 50 annotations a request. */
 export const ANNOTATIONS_PER_REQUEST = 50;

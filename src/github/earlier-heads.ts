@@ -4,7 +4,7 @@
  * record of that head at the end of its check run's text there. The snapshot query reads the last
  * 100 force pushes; older ones (rare) are read here, 100 a query, back to the first.
  */
-import type { CommitFact, EarlierHead } from '../evaluate/facts.js';
+import type { CommitFact, EarlierHead } from '../model/facts.js';
 import { parseRecord } from '../render/record.js';
 import { fail, reading, type GitHubClient } from './client.js';
 import type { RawCommit } from './queries/commits.js';

@@ -1,8 +1,9 @@
 import { failed, judgeByPolicy } from '../evaluate/judge.js';
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import { checkConclusion, renderCheck, type RenderContext } from '../render/check.js';
 import { parseRecord } from '../render/record.js';
-import { POLICY_PATH, type Policy, type PolicyError } from '../policy/types.js';
+import { POLICY_PATH } from '../model/names.js';
+import { type Policy, type PolicyError } from '../model/policy.js';
 import { fileAnnotations, policyAnnotations } from './annotations.js';
 import { logAuditEvent } from './audit-log.js';
 import {

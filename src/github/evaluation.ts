@@ -1,6 +1,6 @@
 /** The shapes shared by the evaluation of one pull request and the code around it. */
 import type { Logger } from 'pino';
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import type { GitHubClient } from './client.js';
 import type { TeamCache } from './team-cache.js';
 

@@ -1,5 +1,5 @@
 import { checkConclusion, renderCheck } from '../render/check.js';
-import { POLICY_PATH } from '../policy/types.js';
+import { POLICY_PATH } from '../model/names.js';
 import { findCheckRun, upsertCheckRun } from './check-run.js';
 import type { GitHubClient } from './client.js';
 import { failed } from './evaluate-pr.js';

@@ -3,7 +3,7 @@ import { settleTeams, teamsToRead, type RepoPolicy } from '../evaluate/judge.js'
 import { parseWithFloor } from '../policy/floor.js';
 import { deepFreeze, policyForNone } from '../policy/defaults.js';
 import { readExtends } from '../policy/load.js';
-import type { Policy, PolicyError } from '../policy/types.js';
+import type { Policy, PolicyError } from '../model/policy.js';
 import type { GitHubClient } from './client.js';
 import {
   BoundedCache,

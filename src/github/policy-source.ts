@@ -23,7 +23,7 @@ import {
   type FileRef,
   type ReadExtends,
 } from '../policy/extends-chain.js';
-import { ORG_CONFIG_REPO, POLICY_PATH } from '../policy/types.js';
+import { ORG_CONFIG_REPO, POLICY_PATH } from '../model/names.js';
 import { describeError, errorStatus, type GitHubClient } from './client.js';
 
 export interface PolicyLayer {

@@ -1,7 +1,7 @@
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import type { RenderContext } from '../render/check.js';
 import { appendHistory, parseHistory, renderComment } from '../render/comment.js';
-import type { Policy } from '../policy/types.js';
+import type { Policy } from '../model/policy.js';
 import { findAuditComment, upsertAuditComment } from './audit-comment.js';
 import { describeError } from './client.js';
 import {

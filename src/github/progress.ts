@@ -1,5 +1,6 @@
 /** Time limits of an evaluation: a deadline, and an in-progress run while a long one works. */
-import { CHECK_NAME, findCheckRun, type ExistingCheckRun } from './check-run.js';
+import { CHECK_NAME } from '../model/names.js';
+import { findCheckRun, type ExistingCheckRun } from './check-run.js';
 import type { EvaluationDeps, Target } from './evaluation.js';
 
 export const DEFAULT_DEADLINE_MS = 300_000;

@@ -10,7 +10,7 @@
 
 import { describeError, type GitHubClient } from './client.js';
 import { RECONCILE_PAGE, RECONCILE_QUERY } from './queries/open-pull-requests.js';
-import { CHECK_NAME } from './check-run.js';
+import { CHECK_NAME } from '../model/names.js';
 import type { EvaluationReport, Target } from './evaluation.js';
 
 interface RawActor {

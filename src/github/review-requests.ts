@@ -1,5 +1,5 @@
 import { contributorLogins } from '../evaluate/approvals.js';
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import type { GitHubClient } from './client.js';
 import type { PullRequestSnapshot } from './facts.js';
 

@@ -3,7 +3,7 @@
  * (the teams it names). Pure.
  */
 import { parsePolicy } from './load.js';
-import type { Policy } from './types.js';
+import type { Policy } from '../model/policy.js';
 
 /** The policy every repository without one gets: detection only, plus the always-critical policy file. */
 export function defaultPolicy(): Policy {

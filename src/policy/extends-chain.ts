@@ -4,7 +4,8 @@
  * Pure: the adapter (which reads files from GitHub, or from their history) asks {@link
  * nextExtends} what to read next and hands the text back.
  */
-import { formatPolicyError, ORG_CONFIG_REPO, POLICY_PATH, type PolicyError } from './types.js';
+import { formatPolicyError, type PolicyError } from '../model/policy.js';
+import { ORG_CONFIG_REPO, POLICY_PATH } from '../model/names.js';
 
 export interface FileRef {
   owner: string;

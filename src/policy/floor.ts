@@ -11,7 +11,7 @@
  * adapter judges the pull request (failing closed).
  */
 import { parsePolicyLayers, type LayerOptions, type PolicyResult } from './load.js';
-import type { CriticalRule, Policy, PolicyError, PolicyLayerName } from './types.js';
+import type { CriticalRule, Policy, PolicyError, PolicyLayerName } from '../model/policy.js';
 import { policyError, type Loc, type TMap, type TNode } from './tree.js';
 import { loadPolicyYaml } from './yaml-tree.js';
 

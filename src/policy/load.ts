@@ -2,8 +2,8 @@
  * Policy loading: YAML text (one file, or org defaults plus the repository file) in, a validated
  * and normalised {@link Policy} or a list of located errors out. Pure: no I/O.
  */
-import type { Policy, PolicyError, Reviewers } from './types.js';
-import { POLICY_PATH } from './types.js';
+import type { Policy, PolicyError, Reviewers } from '../model/policy.js';
+import { POLICY_PATH } from '../model/names.js';
 import { MAX_ERRORS, MAX_LAYERS } from './limits.js';
 import { POLICY_SPEC } from './spec.js';
 import { INVALID, newContext, walk } from './walk.js';

@@ -2,7 +2,7 @@
  * The small tree a policy file is read into: mappings, lists and plain scalars, each with the
  * file, line and column where it was written; and the errors that point at them.
  */
-import type { PolicyError } from './types.js';
+import type { PolicyError } from '../model/policy.js';
 
 export interface Loc {
   file: string;

@@ -3,7 +3,7 @@
  * type and value, errors collected with their position, and the valid values returned with the
  * defaults filled in.
  */
-import type { PolicyError } from './types.js';
+import type { PolicyError } from '../model/policy.js';
 import { MAX_PATTERNS } from './limits.js';
 import { globIssue, identityGlobIssue, type GlobIssue } from './globs.js';
 import type { ArraySpec, FieldSpec, ObjectSpec, StringFormat, StringSpec } from './spec.js';

@@ -2,7 +2,7 @@
  * The words of policy errors: how a node, an expected value and a missing key are described, and
  * which known key a misspelt one was meant to be.
  */
-import type { PolicyError } from './types.js';
+import type { PolicyError } from '../model/policy.js';
 import type { FieldSpec } from './spec.js';
 import { policyError, type Loc, type TNode } from './tree.js';
 

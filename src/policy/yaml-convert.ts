@@ -4,7 +4,7 @@
  * keys) reported where it was written.
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
-import type { PolicyError } from './types.js';
+import type { PolicyError } from '../model/policy.js';
 import { MAX_ALIAS_EXPANSION, MAX_ALIASES, MAX_DEPTH } from './limits.js';
 import { policyError, type Loc, type TEntry, type TNode } from './tree.js';
 

@@ -5,7 +5,7 @@
  * file, line and column where it was written.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { PolicyError } from './types.js';
+import type { PolicyError } from '../model/policy.js';
 import { unclosedFlow } from './flow-brackets.js';
 import { MAX_POLICY_BYTES } from './limits.js';
 import { policyError, type LoadResult, type Loc, type TMap } from './tree.js';

@@ -3,12 +3,12 @@
  * verdict. Pure functions over plain data. The audit comment (comment.ts) reuses the sections
  * written here.
  */
-import type { Verdict, VerdictEvidence } from '../evaluate/verdict.js';
-import { formatPolicyError, POLICY_PATH } from '../policy/types.js';
-import type { PolicyError } from '../policy/types.js';
+import type { Verdict, VerdictEvidence } from '../model/verdict.js';
+import { formatPolicyError, type PolicyError } from '../model/policy.js';
+import { POLICY_PATH } from '../model/names.js';
 import { byteLength, fitToBudget, type Limits } from './budget.js';
 import { recordBlock } from './record.js';
-import type { HeadRecord } from '../evaluate/record.js';
+import type { HeadRecord } from '../model/record.js';
 import { codeSpan, escapeInline, formatCount, plainText, plural } from './escape.js';
 import { describeReviewers, joinNames, markdownStyle, uniqueLogins } from './style.js';
 import { consistencyProblem, count, verdictHeadline, verdictTitle } from './title.js';

@@ -7,8 +7,8 @@
  * and has its comment delimiters broken (see escape.ts), so the marker and the history block can
  * only be the ones written here. The history is a record for people, not an input to decisions.
  */
-import type { Outcome, Verdict } from '../evaluate/verdict.js';
-import type { Enforcement } from '../policy/types.js';
+import type { Outcome, Verdict } from '../model/verdict.js';
+import type { Enforcement } from '../model/policy.js';
 import {
   fitToBudget,
   FULL_LIMITS,
@@ -19,7 +19,8 @@ import {
   verdictSections,
 } from './check.js';
 import type { Limits, RenderContext } from './check.js';
-import { codeSpan, COMMENT_MARKER, escapeInline, formatCount } from './escape.js';
+import { codeSpan, escapeInline, formatCount } from './escape.js';
+import { COMMENT_MARKER } from '../model/names.js';
 
 /** GitHub's limit on an issue comment body. */
 export const COMMENT_LIMIT = 65_536;

@@ -2,7 +2,7 @@
  * Reviews that did not count, as the check, the comment and the terminal show them: merged across
  * requirements, with the reason in words; and the policy layer a requirement came from.
  */
-import type { DiscountReason, Verdict } from '../evaluate/verdict.js';
+import type { DiscountReason, Verdict } from '../model/verdict.js';
 import { plainText } from './escape.js';
 import type { Style } from './style.js';
 

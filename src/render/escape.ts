@@ -14,9 +14,6 @@
  * would not work: both render to a bare `@` that GitHub still links.)
  */
 
-/** The first line of the audit comment; the app finds its own comment by it. */
-export const COMMENT_MARKER = '<!-- ai-governance:audit-comment -->';
-
 /** Default bound, in characters, on one piece of user text. */
 export const DEFAULT_MAX_LENGTH = 200;
 

@@ -1,8 +1,9 @@
 /**
  * What to do next, after a verdict: the sentences the check, the comment and the terminal end with.
  */
-import type { Verdict } from '../evaluate/verdict.js';
-import { POLICY_PATH, type PolicyError } from '../policy/types.js';
+import type { Verdict } from '../model/verdict.js';
+import { POLICY_PATH } from '../model/names.js';
+import { type PolicyError } from '../model/policy.js';
 import { FULL_LIMITS, type Limits } from './budget.js';
 import { describeReviewers, joinNames, uniqueLogins, type Style } from './style.js';
 import { approvalsPhrase, consistencyProblem, count, openRequirements } from './title.js';

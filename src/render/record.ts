@@ -4,8 +4,12 @@
  * check runs, so only the block that ends the text is trusted; user text elsewhere in the output is
  * escaped and cannot end it.
  */
-import type { HeadRecord, RecordedEvidence } from '../evaluate/record.js';
-import { RECORD_DETAIL_MAX, RECORD_EVIDENCE_MAX } from '../evaluate/record.js';
+import {
+  type HeadRecord,
+  RECORD_DETAIL_MAX,
+  RECORD_EVIDENCE_MAX,
+  type RecordedEvidence,
+} from '../model/record.js';
 
 const OPEN = '<!-- ai-governance:record v1';
 const CLOSE = '-->';

@@ -1,5 +1,5 @@
 /** How people, teams and reviewer lists are written, in markdown or as plain text. */
-import type { Reviewers } from '../policy/types.js';
+import type { Reviewers } from '../model/policy.js';
 import { codeSpan, escapeInline, formatCount, plainText, plural } from './escape.js';
 
 /** How names and values are written: markdown (escaped) or plain text. */

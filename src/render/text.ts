@@ -3,7 +3,7 @@
  * plainText, which removes control characters (escape sequences included), so commit lines and
  * file names cannot move the cursor, recolour or rewrite the terminal.
  */
-import type { Verdict } from '../evaluate/verdict.js';
+import type { Verdict } from '../model/verdict.js';
 import {
   consistencyProblem,
   describeReviewers,
@@ -16,8 +16,7 @@ import {
 import { collectDiscounted, discountReasonText, layerNote } from './discounted.js';
 import { nextSteps } from './next-steps.js';
 import { formatCount, plainText, plural } from './escape.js';
-import { formatPolicyError } from '../policy/types.js';
-import type { PolicyError } from '../policy/types.js';
+import { formatPolicyError, type PolicyError } from '../model/policy.js';
 
 export interface TextOptions {
   /** Use ANSI colours. */

@@ -20,7 +20,7 @@ import {
   runAction,
   type ActionSettings,
 } from '../../src/action/run.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
@@ -28,7 +28,6 @@ import {
   pullRequestReviewEvent,
   type WebhookDelivery,
 } from '../../src/fake-github/webhooks.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'dist/src/action/main.js');

@@ -3,7 +3,7 @@
  * identity; and the override label as a reviewer-independent way through.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 import {
   FakeGitHub,
   OWNER,

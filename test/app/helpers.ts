@@ -20,7 +20,7 @@ import type {
   SnapshotAnswer,
 } from '../../src/github/queries/pull-request.js';
 import type { TeamMembersAnswer } from '../../src/github/queries/teams.js';
-import { POLICY_PATH } from '../../src/policy/types.js';
+import { POLICY_PATH } from '../../src/model/names.js';
 
 export { POLICY_PATH };
 export const API = 'https://api.github.com';

@@ -3,7 +3,7 @@
  * re-evaluated without change. Each step asserts the exact requests the app sends to GitHub.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 import {
   CHECK_NAME,
   FakeGitHub,

@@ -6,7 +6,7 @@ import type {
   PolicyVersion,
   AuditContext,
 } from '../../src/audit/model.js';
-import type { Actor } from '../../src/evaluate/facts.js';
+import type { Actor } from '../../src/model/facts.js';
 import { facts, user } from '../evaluate/builders.js';
 
 export { HEAD, OLD, CLAUDE_MSG, bot, commit, review, user } from '../evaluate/builders.js';

@@ -23,7 +23,7 @@ import {
 } from '../../src/demo/markdown.js';
 import { STORY } from '../../src/demo/story.js';
 import { parseHistory } from '../../src/render/comment.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 
 const HELD = 'Needs 2 approvals from @acme/payments-seniors';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detectAi, type DetectionFacts } from '../../src/detect/detect.js';
-import type { Evidence } from '../../src/detect/evidence.js';
-import type { CommitFact, GitIdentity, LabelFact } from '../../src/evaluate/facts.js';
-import type { DetectionSettings } from '../../src/policy/types.js';
+import type { Evidence } from '../../src/model/evidence.js';
+import type { CommitFact, GitIdentity, LabelFact } from '../../src/model/facts.js';
+import type { DetectionSettings } from '../../src/model/policy.js';
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
 

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState, type OpenPullRequestSpec } from '../../src/fake-github/state.js';
 import { pullRequestEvent, sendWebhook } from '../../src/fake-github/webhooks.js';

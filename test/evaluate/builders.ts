@@ -4,8 +4,8 @@ import type {
   PullRequestFacts,
   ReviewFact,
   ReviewState,
-} from '../../src/evaluate/facts.js';
-import type { CriticalRule, Policy } from '../../src/policy/types.js';
+} from '../../src/model/facts.js';
+import type { CriticalRule, Policy } from '../../src/model/policy.js';
 
 export const HEAD = 'c0ffee0000000000000000000000000000000003';
 export const OLD = 'c0ffee0000000000000000000000000000000002';

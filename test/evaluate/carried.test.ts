@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import type { EarlierHead, LabelRemoval } from '../../src/evaluate/facts.js';
+import type { EarlierHead, LabelRemoval } from '../../src/model/facts.js';
 import { bot, CLAUDE_MSG, commit, facts, HEAD, OLD, policy, rule, user } from './builders.js';
 
 /** Issue 11, item 2: evidence found on a head a force push replaced stays evidence. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import type { PullRequestFacts } from '../../src/evaluate/facts.js';
-import type { HeadRecord } from '../../src/evaluate/record.js';
+import type { PullRequestFacts } from '../../src/model/facts.js';
+import type { HeadRecord } from '../../src/model/record.js';
 import { facts, HEAD, OLD, policy, rule, user } from './builders.js';
 
 /** Issue 11, item 8: an override covers the head it was applied on, like an approval. */

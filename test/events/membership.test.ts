@@ -5,7 +5,7 @@
  */
 import webhooks from '@octokit/webhooks-examples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import { TeamCache } from '../../src/github/team-cache.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';

@@ -4,7 +4,7 @@
  * so the group passes only if every PR it carries passes, and the check names the one that does not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import { mergeGroupEvent } from '../../src/fake-github/webhooks.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { newState, startRunning, type Running } from './harness.js';

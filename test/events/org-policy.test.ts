@@ -4,7 +4,7 @@
  * repositories that inherit the file, or `_extends` it, do not keep their old passes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent, pushEvent } from '../../src/fake-github/webhooks.js';
 import { newState, startRunning, type Running } from './harness.js';

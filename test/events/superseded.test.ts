@@ -4,7 +4,8 @@
  * old commit meanwhile is completed (cancelled, "Superseded by …"), so no run stays in progress.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHECK_NAME, completeSuperseded } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
+import { completeSuperseded } from '../../src/github/check-run.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { newState, startRunning, type Running } from './harness.js';

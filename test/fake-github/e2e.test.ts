@@ -4,11 +4,10 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent, sendWebhook } from '../../src/fake-github/webhooks.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
 
 const SECRET = 'fake-webhook-secret';
 const REPO = 'acme/payments-api';

@@ -8,11 +8,10 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { expect } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState, type FakeCheckRun } from '../../src/fake-github/state.js';
 import { sendWebhook, type WebhookDelivery } from '../../src/fake-github/webhooks.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
 
 const SECRET = 'fake-webhook-secret';
 

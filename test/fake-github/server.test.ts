@@ -8,7 +8,7 @@ import { commitAuthorsQuery, commitsByOidQuery } from '../../src/github/queries/
 import { PULL_REQUEST_QUERY, pullRequestPageQuery } from '../../src/github/queries/pull-request.js';
 import { ORG_TEAMS_QUERY, teamMembersQuery } from '../../src/github/queries/teams.js';
 import { readExtends } from '../../src/policy/load.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 import { encodeCursor } from '../../src/fake-github/schema.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState, type FileSpec } from '../../src/fake-github/state.js';

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import { evaluatePullRequest, withDeadline } from '../../src/github/evaluate-pr.js';
 import { TeamCache } from '../../src/github/team-cache.js';

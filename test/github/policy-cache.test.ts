@@ -23,7 +23,7 @@ import {
 } from '../../src/github/policy-source.js';
 import { TeamCache } from '../../src/github/team-cache.js';
 import { readExtends } from '../../src/policy/load.js';
-import { POLICY_PATH } from '../../src/policy/types.js';
+import { POLICY_PATH } from '../../src/model/names.js';
 
 const API = 'https://api.github.com';
 const PATH = '.github%2Fai-governance.yml';

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { aiGovernance } from '../../src/app.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import type { Recovery, RecoverySettings, RoundReport } from '../../src/github/recovery.js';
 import type { RecordedDelivery } from '../../src/fake-github/deliveries.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';

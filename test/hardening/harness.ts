@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { expect } from 'vitest';
 import { aiGovernance, type AppOptions } from '../../src/app.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 import {
   APP,
   FakeGitHub,

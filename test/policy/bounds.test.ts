@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, readExtends } from '../../src/policy/load.js';
-import type { PolicyError } from '../../src/policy/types.js';
+import type { PolicyError } from '../../src/model/policy.js';
 
 const FILE = '.github/ai-governance.yml';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy/load.js';
-import type { Policy } from '../../src/policy/types.js';
+import type { Policy } from '../../src/model/policy.js';
 
 const FILE = '.github/ai-governance.yml';
 

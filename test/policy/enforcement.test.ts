@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, parsePolicyLayers } from '../../src/policy/load.js';
-import { formatPolicyError } from '../../src/policy/types.js';
+import { formatPolicyError } from '../../src/model/policy.js';
 
 const ORG = { file: 'acme/.github:.github/ai-governance.yml' };
 const REPO = { file: 'acme/api:.github/ai-governance.yml' };

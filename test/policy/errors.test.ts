@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, type PolicyResult } from '../../src/policy/load.js';
-import { formatPolicyError, type PolicyError } from '../../src/policy/types.js';
+import { formatPolicyError, type PolicyError } from '../../src/model/policy.js';
 
 const FILE = '.github/ai-governance.yml';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseWithFloor, type FloorResult } from '../../src/policy/floor.js';
-import { formatPolicyError } from '../../src/policy/types.js';
+import { formatPolicyError } from '../../src/model/policy.js';
 
 const ORG_FILE = 'acme/.github:.github/ai-governance.yml';
 const REPO_FILE = 'acme/api:.github/ai-governance.yml';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../../src/evaluate/verdict.js';
+import type { Verdict } from '../../src/model/verdict.js';
 import {
   byteLength,
   CHECK_OUTPUT_LIMIT,

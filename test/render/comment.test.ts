@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Outcome } from '../../src/evaluate/verdict.js';
+import type { Outcome } from '../../src/model/verdict.js';
 import { byteLength } from '../../src/render/check.js';
 import {
   appendHistory,
@@ -10,7 +10,7 @@ import {
   renderComment,
 } from '../../src/render/comment.js';
 import type { HistoryEntry } from '../../src/render/comment.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 import {
   ctx,
   evidence,

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   codeSpan,
-  COMMENT_MARKER,
   escapeInline,
   formatCount,
   neutraliseMarkers,
   plainText,
   truncate,
 } from '../../src/render/escape.js';
+import { COMMENT_MARKER } from '../../src/model/names.js';
 import { markupOf, renderedText, tokensOf } from './github-markdown.js';
 import { NASTY } from './verdicts.js';
 

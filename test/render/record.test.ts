@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeadRecord } from '../../src/evaluate/record.js';
+import type { HeadRecord } from '../../src/model/record.js';
 import { renderCheck } from '../../src/render/check.js';
 import { parseRecord, RECORD_MAX_BYTES, recordBlock } from '../../src/render/record.js';
 

@@ -1,8 +1,8 @@
 /**
  * Hand-built verdicts for the render tests, written from the types alone.
  */
-import type { Evidence } from '../../src/detect/evidence.js';
-import type { RequirementResult, Verdict } from '../../src/evaluate/verdict.js';
+import type { Evidence } from '../../src/model/evidence.js';
+import type { RequirementResult, Verdict } from '../../src/model/verdict.js';
 import type { RenderContext } from '../../src/render/check.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';

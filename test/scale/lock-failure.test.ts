@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import type { KeyedLock } from '../../src/github/lock.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent, sendWebhook } from '../../src/fake-github/webhooks.js';

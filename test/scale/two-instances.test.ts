@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAME } from '../../src/github/check-run.js';
+import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
@@ -24,7 +24,6 @@ import {
   sendWebhook,
   type WebhookDelivery,
 } from '../../src/fake-github/webhooks.js';
-import { COMMENT_MARKER } from '../../src/render/escape.js';
 import {
   freePort,
   haveRedisServer,

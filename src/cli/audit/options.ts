@@ -4,7 +4,7 @@
  */
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { POLICY_PATH } from '../../policy/types.js';
+import { POLICY_PATH } from '../../model/names.js';
 import { CheckUsageError } from '../check.js';
 import { apiUrlFrom, CREDENTIALS_HELP } from '../connect.js';
 

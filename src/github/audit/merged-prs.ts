@@ -12,7 +12,7 @@
  */
 
 import type { MergedPullRequestFacts } from '../../audit/model.js';
-import type { ChangedFile } from '../../evaluate/facts.js';
+import type { ChangedFile } from '../../model/facts.js';
 import { fail, nextCursor, type GitHubClient } from '../client.js';
 import {
   AUDIT_CONNECTIONS,

@@ -6,13 +6,7 @@
 
 import { parseIdentity } from '../../detect/identity.js';
 import { commitTrailers, trailerKeyEquals } from '../../detect/trailers.js';
-import type {
-  Actor,
-  ChangedFile,
-  CommitFact,
-  GitIdentity,
-  LabelFact,
-} from '../../evaluate/facts.js';
+import type { Actor, ChangedFile, CommitFact, GitIdentity, LabelFact } from '../../model/facts.js';
 import type { LabelEventFact, MergedHeadCheck, MergedPullRequestFacts } from '../../audit/model.js';
 import { isPresent, toActor, toIdentity, toReview } from '../facts.js';
 import type {

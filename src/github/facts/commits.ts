@@ -3,7 +3,7 @@
  * list did not add up) the range `base...head` is walked with the compare endpoint, and the commits
  * the list did not hold are read by sha. Co-authors past a commit's first page are read last.
  */
-import type { CommitFact } from '../../evaluate/facts.js';
+import type { CommitFact } from '../../model/facts.js';
 import { PAGE_CONCURRENCY, fail, mapBounded, nextCursor, reading } from '../client.js';
 import { PAGE_SIZE } from '../queries/common.js';
 import {

@@ -4,7 +4,7 @@
  * page, several pages at once, alongside the GraphQL page rounds): from the first page in the
  * former case, from the second in the latter (GraphQL's first page is kept).
  */
-import type { ChangedFile } from '../../evaluate/facts.js';
+import type { ChangedFile } from '../../model/facts.js';
 import { PAGE_CONCURRENCY, fail, mapBounded, reading } from '../client.js';
 import { PAGE_SIZE } from '../queries/common.js';
 import { PULL_REQUEST_HEAD_QUERY, type PullRequestHeadAnswer } from '../queries/pull-request.js';

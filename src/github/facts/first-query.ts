@@ -2,7 +2,7 @@
  * The first read of a pull request: one query for the first page of each of its lists, the
  * default branch head, the repository's policy file and the org's.
  */
-import { POLICY_PATH } from '../../policy/types.js';
+import { POLICY_PATH } from '../../model/names.js';
 import { fail, reading, type GitHubClient } from '../client.js';
 import {
   pullRequestQuery,

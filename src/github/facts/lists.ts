@@ -2,7 +2,7 @@
  * A pull request's lists (commits, files, labels, label events, reviews) as their pages arrive:
  * the first page of each with the first query, further ones in page rounds.
  */
-import type { Actor, ChangedFile, LabelRemoval } from '../../evaluate/facts.js';
+import type { Actor, ChangedFile, LabelRemoval } from '../../model/facts.js';
 import type { PageInfoBackward, PageInfoForward } from '../queries/common.js';
 import type { PullRequestConnection, RawPullRequest, RawReview } from '../queries/pull-request.js';
 import { commitState, isPresent, toActor, type CommitState } from './raw.js';

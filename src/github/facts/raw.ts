@@ -6,7 +6,7 @@ import type {
   GitIdentity,
   ReviewFact,
   ReviewState,
-} from '../../evaluate/facts.js';
+} from '../../model/facts.js';
 import { fail } from '../client.js';
 import type { PageInfoForward, RawActor, RawGitActor } from '../queries/common.js';
 import type { RawCommit } from '../queries/commits.js';

@@ -5,8 +5,8 @@ import type {
   EarlierHead,
   LabelFact,
   PullRequestFacts,
-} from '../../evaluate/facts.js';
-import { COMMENT_MARKER } from '../../render/escape.js';
+} from '../../model/facts.js';
+import { COMMENT_MARKER } from '../../model/names.js';
 import type { ExistingCheckRun } from '../check-run.js';
 import type { RawCheckRun, RawPullRequest, RawRequestedReviewer } from '../queries/pull-request.js';
 import type { FirstAnswer, PullRequestAt } from './first-query.js';

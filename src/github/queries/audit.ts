@@ -1,4 +1,4 @@
-import { CHECK_NAME } from '../../render/check.js';
+import { CHECK_NAME } from '../../model/names.js';
 
 /**
  * The GraphQL documents the audit reads merged pull requests and policy histories with, and the

@@ -2,7 +2,7 @@
  * A pull request's force pushes, each with the head it replaced: the snapshot query reads the
  * last 100 with the rest of the pull request, and older ones are read here.
  */
-import { CHECK_NAME } from '../../render/check.js';
+import { CHECK_NAME } from '../../model/names.js';
 import { BACKWARD, PAGE_SIZE, type PageInfoBackward } from './common.js';
 import { COMMIT_FRAGMENT, type RawCommit } from './commits.js';
 

@@ -3,8 +3,7 @@
  * and the policy files; follow-up queries that ask only for the connections that still have
  * pages; and its head alone, to check that REST pages were read while it stood still.
  */
-import { CHECK_NAME } from '../../render/check.js';
-import { ORG_CONFIG_REPO } from '../../policy/types.js';
+import { CHECK_NAME, ORG_CONFIG_REPO } from '../../model/names.js';
 import {
   ACTOR,
   BACKWARD,

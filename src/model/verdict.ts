@@ -1,5 +1,5 @@
-import type { Evidence } from '../detect/evidence.js';
-import type { Enforcement, PolicyLayerName, Reviewers } from '../policy/types.js';
+import type { Evidence } from './evidence.js';
+import type { Enforcement, PolicyLayerName, Reviewers } from './policy.js';
 import type { HeadRecord } from './record.js';
 
 export type Outcome = 'pass' | 'approval_required' | 'overridden' | 'error';

@@ -101,18 +101,12 @@ export interface Policy {
   apply_to_human_prs: boolean;
   approval: ApprovalSettings;
   override: OverrideSettings | null;
-  /** Read from the organisation's `.github` policy only (see floor.ts). */
+  /** Read from the organisation's `.github` policy only (see policy/floor.ts). */
   floor: FloorSettings;
   /** Who must approve a change to the policy file itself (always a critical path). */
   policy_file: Requirement;
   actions: ActionSettings;
 }
-
-/** Where the policy lives in a repository, on its default branch. */
-export const POLICY_PATH = '.github/ai-governance.yml';
-
-/** The organisation's repository whose policy file is the org-wide default (and floor). */
-export const ORG_CONFIG_REPO = '.github';
 
 /** One problem in a policy file, located precisely enough for an editor or a check annotation. */
 export interface PolicyError {
