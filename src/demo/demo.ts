@@ -16,6 +16,7 @@ import { startHarness, throwawayKeys, type Harness } from './harness.js';
 import { simulateStep } from './simulate-step.js';
 import { blocksToText, markdownToText, parseMarkdown, terminalSafe } from './markdown.js';
 import { renderPage } from './page.js';
+import type { DemoResult, StepResult } from './result.js';
 import {
   DEMO_ORG,
   DEMO_REPO,
@@ -28,51 +29,6 @@ import {
 
 /** The demo's own policy, shipped in the package. */
 export const DEMO_POLICY = 'policies/demo.yml';
-
-export interface CheckRunView {
-  name: string;
-  status: string;
-  conclusion: string | null;
-  title: string | null;
-  summary: string | null;
-  text: string | null;
-}
-
-export interface StepResult {
-  /** 1-based. */
-  number: number;
-  title: string;
-  story: string;
-  pr: {
-    number: number;
-    title: string;
-    author: string;
-    headSha: string;
-    labels: string[];
-    /** Reviewers the PR is waiting for, `@login` or `@org/team`. */
-    requestedReviewers: string[];
-  };
-  /** The app's check run on the PR's head commit; null when it wrote none. */
-  check: CheckRunView | null;
-  /** The app's audit comment on the PR; null when there is none. */
-  comment: { body: string; change: 'new' | 'updated' | 'unchanged' } | null;
-  /** Milliseconds the app took to answer the step's webhooks. */
-  ms: number;
-}
-
-export interface DemoResult {
-  steps: StepResult[];
-  /** The table `ai-governance simulate` printed for a proposed policy change, after the story. */
-  simulation: string;
-  /** The page written, absolute. */
-  page: string;
-  /** Where the policy came from, as given or `policies/demo.yml`. */
-  policyFile: string;
-  policyText: string;
-  /** Teams created because the policy named them. */
-  addedTeams: string[];
-  ms: number;
-}
 
 export interface DemoOptions {
   /** Where index.html goes; created when missing. */

@@ -4,7 +4,7 @@
  * way GitHub renders the markdown the app wrote.
  */
 
-import type { DemoResult, StepResult } from './demo.js';
+import type { DemoResult, StepResult } from './result.js';
 import { escapeHtml, markdownToHtml } from './markdown.js';
 import { DEMO_ORG, DEMO_REPO, PEOPLE, PAYMENTS_TEAM, COMMANDERS_TEAM } from './story.js';
 

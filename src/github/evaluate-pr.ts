@@ -1,6 +1,7 @@
 import { failed, judgeByPolicy } from '../evaluate/judge.js';
 import type { Verdict } from '../model/verdict.js';
-import { checkConclusion, renderCheck, type RenderContext } from '../render/check.js';
+import { checkConclusion, renderCheck } from '../render/check.js';
+import type { RenderContext } from '../render/context.js';
 import { parseRecord } from '../render/record.js';
 import { POLICY_PATH } from '../model/names.js';
 import { type Policy, type PolicyError } from '../model/policy.js';

@@ -1,5 +1,5 @@
 import type { Verdict } from '../model/verdict.js';
-import type { RenderContext } from '../render/check.js';
+import type { RenderContext } from '../render/context.js';
 import { appendHistory, parseHistory, renderComment } from '../render/comment.js';
 import type { Policy } from '../model/policy.js';
 import { findAuditComment, upsertAuditComment } from './audit-comment.js';

@@ -4,11 +4,11 @@
  * written here.
  */
 import type { Verdict, VerdictEvidence } from '../model/verdict.js';
-import { formatPolicyError, type PolicyError } from '../model/policy.js';
+import { formatPolicyError } from '../model/policy.js';
 import { POLICY_PATH } from '../model/names.js';
 import { byteLength, fitToBudget, type Limits } from './budget.js';
+import type { RenderContext } from './context.js';
 import { recordBlock } from './record.js';
-import type { HeadRecord } from '../model/record.js';
 import { codeSpan, escapeInline, formatCount, plainText, plural } from './escape.js';
 import { describeReviewers, joinNames, markdownStyle, uniqueLogins } from './style.js';
 import { consistencyProblem, count, verdictHeadline, verdictTitle } from './title.js';
@@ -42,9 +42,6 @@ export {
   type Style,
 } from './style.js';
 
-/** The check run's name on GitHub. */
-export const CHECK_NAME = 'AI Governance';
-
 /** GitHub's limit on a check run's `output.summary` and `output.text`, each. */
 export const CHECK_OUTPUT_LIMIT = 65_535;
 
@@ -52,23 +49,6 @@ export interface CheckOutput {
   title: string;
   summary: string;
   text?: string;
-}
-
-export interface RenderContext {
-  /** The PR head commit the verdict is for. */
-  headSha: string;
-  /** Where the policy was read from, for messages (normally `.github/ai-governance.yml`). */
-  policyFile: string;
-  /** The repository owner, to write teams as `@org/slug` (as text, never pinging). */
-  org?: string;
-  /** Problems in the policy file, each shown as `file:line:column: message; fix`. */
-  policyErrors?: PolicyError[];
-  /** The repository has no policy file. */
-  noPolicy?: boolean;
-  /** Absolute https URL of the policy reference (docs/policy.md), linked when there is no policy. */
-  policyDocsUrl?: string;
-  /** The app's record of the head, kept at the end of the check run's text (see record.ts). */
-  record?: HeadRecord;
 }
 
 // ---------------------------------------------------------------------------------------------

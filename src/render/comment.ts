@@ -18,7 +18,8 @@ import {
   uniqueLogins,
   verdictSections,
 } from './check.js';
-import type { Limits, RenderContext } from './check.js';
+import type { Limits } from './check.js';
+import type { RenderContext } from './context.js';
 import { codeSpan, escapeInline, formatCount } from './escape.js';
 import { COMMENT_MARKER } from '../model/names.js';
 

@@ -1,7 +1,7 @@
 /** A verdict in a few words: the check's conclusion and title, and whether the verdict holds up. */
 import type { RequirementResult, Verdict } from '../model/verdict.js';
 import { formatPolicyError } from '../model/policy.js';
-import type { RenderContext } from './check.js';
+import type { RenderContext } from './context.js';
 import { formatCount, plainText, truncate } from './escape.js';
 import { describeReviewers, joinNames, plainStyle, uniqueLogins, type Style } from './style.js';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoResult } from '../../src/demo/demo.js';
+import { runDemo } from '../../src/demo/demo.js';
+import type { DemoResult } from '../../src/demo/result.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

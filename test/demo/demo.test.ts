@@ -11,9 +11,8 @@ import {
   DemoPolicyError,
   packageRoot,
   runDemo,
-  type DemoResult,
-  type StepResult,
 } from '../../src/demo/demo.js';
+import type { DemoResult, StepResult } from '../../src/demo/result.js';
 import type { Harness } from '../../src/demo/harness.js';
 import {
   blocksToText,

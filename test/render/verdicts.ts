@@ -3,7 +3,7 @@
  */
 import type { Evidence } from '../../src/model/evidence.js';
 import type { RequirementResult, Verdict } from '../../src/model/verdict.js';
-import type { RenderContext } from '../../src/render/check.js';
+import type { RenderContext } from '../../src/render/context.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
 
