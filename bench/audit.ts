@@ -14,7 +14,7 @@ import type { GitHubClient } from '../src/github/client.js';
 import { readMergedPullRequests } from '../src/github/audit/merged-prs.js';
 import { readPolicyHistories } from '../src/github/audit/policy-history.js';
 import { AuditRequestTotals } from '../src/github/audit/requests.js';
-import { POLICY_PATH } from '../src/policy/types.js';
+import { POLICY_PATH } from '../src/model/names.js';
 import type { GoalResult } from './report.js';
 
 export const AUDIT_REPOS = 200;
