@@ -4,7 +4,9 @@
  * GitHub's, never a commit date a pusher can set.
  */
 import type { LabelFact, LabelRemoval, PullRequestFacts, ReviewFact } from '../model/facts.js';
+import { recordFor } from '../evaluate/record.js';
 import { CHECK_NAME } from '../model/names.js';
+import type { HeadRecord } from '../model/record.js';
 import type { MergedHeadCheck, MergedPullRequestFacts } from './model.js';
 
 export interface AtMerge {
@@ -21,7 +23,26 @@ export interface AtMerge {
 const atOrBefore = (at: string | null | undefined, limit: number) =>
   typeof at === 'string' && Date.parse(at) <= limit;
 
-export function factsAtMerge(pr: MergedPullRequestFacts): AtMerge {
+/**
+ * The app's record of the merged head, from its own check runs on it (by `appSlug`, completed by
+ * the merge): the latest that is about this pull request and this head; null when none is.
+ */
+export function headRecordAtMerge(pr: MergedPullRequestFacts, appSlug: string): HeadRecord | null {
+  const merged = Date.parse(pr.mergedAt);
+  const records = pr.headChecks
+    .filter(
+      (c) =>
+        c.name === CHECK_NAME &&
+        c.appSlug?.toLowerCase() === appSlug.toLowerCase() &&
+        atOrBefore(c.completedAt, merged),
+    )
+    .sort((a, b) => Date.parse(a.completedAt!) - Date.parse(b.completedAt!))
+    .map((c) => recordFor(c.record, pr.number, pr.headSha))
+    .filter((r): r is HeadRecord => r !== null);
+  return records.at(-1) ?? null;
+}
+
+export function factsAtMerge(pr: MergedPullRequestFacts, appSlug = ''): AtMerge {
   const merged = Date.parse(pr.mergedAt);
   const cut: string[] = [];
   const changed = Math.max(pr.changedFilesCount ?? 0, pr.files.length);
@@ -70,7 +91,7 @@ export function factsAtMerge(pr: MergedPullRequestFacts): AtMerge {
     reviews,
     earlierHeads: (pr.earlierHeads ?? []).filter((h) => atOrBefore(h.replacedAt, merged)),
     // No record of the head means nothing says an override came after the last push.
-    headRecord: pr.headRecord ?? null,
+    headRecord: pr.headRecord ?? headRecordAtMerge(pr, appSlug),
   };
   return { facts, late, appliedAt, cut };
 }

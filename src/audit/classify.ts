@@ -29,7 +29,7 @@ export function classifyMergedPullRequest(
   context: AuditContext,
 ): AuditRecord {
   const owner = pr.repository.split('/')[0] ?? '';
-  const { facts, late, appliedAt, cut } = factsAtMerge(pr);
+  const { facts, late, appliedAt, cut } = factsAtMerge(pr, context.appSlug);
   const resolved = policyAtMerge(pr.repository, pr.mergedAt, context, (h, v) =>
     ownChange(pr, h, v),
   );
@@ -49,7 +49,7 @@ export function classifyMergedPullRequest(
   const reviewsAt = (login: string) =>
     facts.reviews.filter((r) => r.user?.login.toLowerCase() === login.toLowerCase());
 
-  const requirements = (verdict?.requirements ?? []).map((r) => requirement(r, reviewsAt));
+  const requirements = (verdict?.requirements ?? []).map((r) => requirement(r, reviewsAt, owner));
   const { cls, reason } = classOf(verdict, judged?.policyErrors, cut, resolved, owner);
   const override = verdict?.override
     ? {
@@ -175,6 +175,7 @@ function countedReview(reviews: ReviewFact[]): ReviewFact | undefined {
 function requirement(
   r: RequirementResult,
   reviewsAt: (login: string) => ReviewFact[],
+  org: string,
 ): AuditRequirement {
   const counted: AuditApproval[] = r.approvedBy.map((login) => {
     const review = countedReview(sortedByTime(reviewsAt(login)));
@@ -185,7 +186,11 @@ function requirement(
     files: r.files.slice(0, FILES_LISTED),
     fileCount: r.files.length,
     approvals: r.approvals,
-    reviewers: [...r.reviewers.teams.map((t) => `@${t}`), ...r.reviewers.users.map((u) => `@${u}`)],
+    // As GitHub names them: a team with its organisation.
+    reviewers: [
+      ...r.reviewers.teams.map((t) => `@${org}/${t}`),
+      ...r.reviewers.users.map((u) => `@${u}`),
+    ],
     counted,
     changesRequestedBy: r.changesRequestedBy,
     satisfied: r.satisfied,

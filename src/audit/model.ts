@@ -5,6 +5,7 @@
  */
 import type { EvidenceKind, EvidenceSource } from '../model/evidence.js';
 import type { Actor, PullRequestFacts } from '../model/facts.js';
+import type { HeadRecord } from '../model/record.js';
 import type { DiscountReason } from '../model/verdict.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -33,6 +34,11 @@ export interface MergedHeadCheck {
   title: string | null;
   /** ISO 8601; null while not completed. */
   completedAt: string | null;
+  /**
+   * The app's record of the head at the end of the check's text (what it knew when it first
+   * judged the head), when the text holds a well-formed one.
+   */
+  record?: HeadRecord | null;
 }
 
 /**

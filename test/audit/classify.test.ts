@@ -44,7 +44,7 @@ describe('classifyMergedPullRequest: the classes', () => {
       files: ['services/payments/refund.ts'],
       fileCount: 1,
       approvals: 2,
-      reviewers: ['@payments-seniors'],
+      reviewers: ['@acme/payments-seniors'],
       satisfied: true,
       counted: [
         { login: 'alice', at: '2026-11-20T10:00:00Z', commit: HEAD },

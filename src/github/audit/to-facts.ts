@@ -9,6 +9,7 @@ import { commitTrailers, trailerKeyEquals } from '../../detect/trailers.js';
 import type { Actor, ChangedFile, CommitFact, GitIdentity, LabelFact } from '../../model/facts.js';
 import type { LabelEventFact, MergedHeadCheck, MergedPullRequestFacts } from '../../audit/model.js';
 import { isPresent, toActor, toIdentity, toReview } from '../facts.js';
+import { parseRecord } from '../../render/record.js';
 import type {
   AuditCommit,
   AuditPullRequest,
@@ -76,6 +77,7 @@ function labelEvents(items: AuditTimelineItem[]): LabelEventFact[] {
     if (i.__typename !== 'LabeledEvent' && i.__typename !== 'UnlabeledEvent') continue;
     if (!i.label?.name || !i.createdAt) continue;
     out.push({
+      id: i.id ?? null,
       name: i.label.name,
       action: i.__typename === 'LabeledEvent' ? 'added' : 'removed',
       actor: toActor(i.actor),
@@ -90,7 +92,8 @@ function labelsAfter(events: LabelEventFact[]): LabelFact[] {
   const on = new Map<string, LabelFact>();
   for (const e of events) {
     const key = e.name.toLowerCase();
-    if (e.action === 'added') on.set(key, { name: e.name, appliedBy: e.actor });
+    if (e.action === 'added')
+      on.set(key, { name: e.name, appliedBy: e.actor, eventId: e.id ?? null });
     else on.delete(key);
   }
   return [...on.values()];
@@ -110,6 +113,7 @@ function headChecks(raw: AuditPullRequest): MergedHeadCheck[] {
           conclusion: run.conclusion ? run.conclusion.toLowerCase() : null,
           title: run.title,
           completedAt: run.completedAt,
+          record: parseRecord(run.text),
         });
       }
     }

@@ -82,6 +82,8 @@ export interface AuditReviews {
 /** A LabeledEvent, UnlabeledEvent or ReadyForReviewEvent (told apart by `__typename`). */
 export interface AuditTimelineItem {
   __typename: string;
+  /** The event's node id (labels): the app's head record names the override's by it. */
+  id?: string;
   createdAt?: string;
   actor?: AuditActor | null;
   label?: { name: string };
@@ -98,6 +100,8 @@ export interface AuditCheckRun {
   status: string;
   conclusion: string | null;
   title: string | null;
+  /** The check's text: the app's record of the head ends it. */
+  text: string | null;
   completedAt: string | null;
 }
 
@@ -235,7 +239,7 @@ function selection(name: AuditConnection, cursor: string | null): string {
     case 'reviews':
       return `reviews(first: ${AUDIT_PAGE}${after}) { totalCount ${FORWARD} nodes { id databaseId author ${ACTOR} authorCanPushToRepository state submittedAt commit { oid } } }`;
     case 'timeline':
-      return `timeline: timelineItems(itemTypes: [LABELED_EVENT, UNLABELED_EVENT, READY_FOR_REVIEW_EVENT], first: ${AUDIT_PAGE}${after}) { totalCount ${FORWARD} nodes { __typename ... on LabeledEvent { ${TIMELINE_ACTOR} label { name } } ... on UnlabeledEvent { ${TIMELINE_ACTOR} label { name } } ... on ReadyForReviewEvent { ${TIMELINE_ACTOR} } } }`;
+      return `timeline: timelineItems(itemTypes: [LABELED_EVENT, UNLABELED_EVENT, READY_FOR_REVIEW_EVENT], first: ${AUDIT_PAGE}${after}) { totalCount ${FORWARD} nodes { __typename ... on LabeledEvent { id ${TIMELINE_ACTOR} label { name } } ... on UnlabeledEvent { id ${TIMELINE_ACTOR} label { name } } ... on ReadyForReviewEvent { ${TIMELINE_ACTOR} } } }`;
   }
 }
 
@@ -255,7 +259,7 @@ export const MERGED_BATCH_QUERY = `query AuditMergedPullRequests($owner: String!
         author ${ACTOR}
         mergedBy ${ACTOR}
         mergeCommit { oid }
-        headCommit: commits(last: 1) { nodes { commit { oid checkSuites(first: ${HEAD_SUITES}) { nodes { app { slug } checkRuns(first: ${HEAD_RUNS}, filterBy: { checkName: "${CHECK_NAME}" }) { nodes { name status conclusion title completedAt } } } } } } }
+        headCommit: commits(last: 1) { nodes { commit { oid checkSuites(first: ${HEAD_SUITES}) { nodes { app { slug } checkRuns(first: ${HEAD_RUNS}, filterBy: { checkName: "${CHECK_NAME}" }) { nodes { name status conclusion title text completedAt } } } } } } }
         ${selection('commits', null)}
         ${selection('files', null)}
         ${selection('reviews', null)}

@@ -106,9 +106,16 @@ describe('reading merged pull requests for the audit', () => {
       ['ai-governance-override', 'removed', 'sam'],
       ['ai-governance-override', 'added', 'sue'],
     ]);
+    // Each application of a label by its event's node id (the app's head record names it so).
+    const labelled = pr.labelEvents.filter((e) => e.action === 'added').map((e) => e.id);
+    expect(new Set(labelled).size).toBe(3);
     expect(pr.labels).toEqual([
-      { name: 'ai-assisted', appliedBy: { login: 'dana', type: 'User' } },
-      { name: 'ai-governance-override', appliedBy: { login: 'sue', type: 'User' } },
+      { name: 'ai-assisted', appliedBy: { login: 'dana', type: 'User' }, eventId: labelled[0] },
+      {
+        name: 'ai-governance-override',
+        appliedBy: { login: 'sue', type: 'User' },
+        eventId: labelled[2],
+      },
     ]);
     expect(pr.headChecks).toEqual([
       {
@@ -118,6 +125,8 @@ describe('reading merged pull requests for the audit', () => {
         conclusion: 'success',
         title: 'Approved by @sam',
         completedAt: expect.any(String),
+        // Its text holds no record of the head (the app's own runs end with one).
+        record: null,
       },
     ]);
     expect(byNumber(prs, world.prs.large).headChecks).toEqual([]);
