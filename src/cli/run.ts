@@ -34,15 +34,13 @@ const COMMANDS: Record<
     run: async (args, io) => (await import('./simulate.js')).simulate(args, io),
   },
   audit: {
-    summary: "Check an audit report's hash chain and signature (audit verify DIR [--pub KEY])",
-    run: async ([sub, ...rest], io) => {
-      if (sub === 'verify') return (await import('./audit/verify.js')).auditVerifyCommand(rest, io);
-      io.stderr(
-        `ai-governance audit: unknown subcommand '${sub ?? ''}'\n\n` +
-          (await import('./audit/verify.js')).AUDIT_VERIFY_HELP,
-      );
-      return EXIT_USAGE;
-    },
+    summary:
+      'Look back at merged pull requests: AI-assisted, critical, approved? (audit verify DIR)',
+    // Loaded on demand: it brings Probot, SQLite and the audit's reading code.
+    run: async (args, io) =>
+      (await import('./audit/command.js')).auditCommand(args, io, {
+        ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
+      }),
   },
   demo: {
     summary: 'See the app at work on sample pull requests, against a fake GitHub (offline)',

@@ -13,10 +13,11 @@ import { parsePolicy } from '../policy/load.js';
 import { compilePathMatcher } from '../policy/globs.js';
 import type { Policy, PolicyError } from '../model/policy.js';
 import { startHarness, throwawayKeys, type Harness } from './harness.js';
+import { auditStep } from './audit-step.js';
 import { simulateStep } from './simulate-step.js';
 import { blocksToText, markdownToText, parseMarkdown, terminalSafe } from './markdown.js';
 import { renderPage } from './page.js';
-import type { DemoResult, StepResult } from './result.js';
+import type { DemoAudit, DemoResult, StepResult } from './result.js';
 import {
   DEMO_ORG,
   DEMO_REPO,
@@ -142,9 +143,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const page = join(outDir, 'index.html');
   const steps: StepResult[] = [];
   let simulated = '';
+  let audited: DemoAudit | null = null;
   const result = (): DemoResult => ({
     steps,
     simulation: simulated,
+    audit: audited,
     page,
     policyFile,
     policyText,
@@ -207,6 +210,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `--policy ${join(outDir, 'candidate-policy.yml')} (one approval, human PRs judged too, no override; writes nothing):\n\n${table}`,
     );
     simulated = table;
+    if (signal?.aborted) throw new DemoInterrupted();
+    audited = await auditStep(state, harness, keys.privateKey, outDir);
+    out(
+      `\n${paint('1', 'Looking back: ai-governance audit')} --org ${DEMO_ORG} --since ... (every ` +
+        `pull request merged, the policy in force then, who approved, what went around the check):\n\n` +
+        `${terminalSafe(audited.summary)}`,
+    );
   } catch (err) {
     if (signal?.aborted) throw new DemoInterrupted();
     throw err;

@@ -4,7 +4,7 @@
  * way GitHub renders the markdown the app wrote.
  */
 
-import type { DemoResult, StepResult } from './result.js';
+import { AUDIT_DIR, type DemoResult, type StepResult } from './result.js';
 import { escapeHtml, markdownToHtml } from './markdown.js';
 import { DEMO_ORG, DEMO_REPO, PEOPLE, PAYMENTS_TEAM, COMMANDERS_TEAM } from './story.js';
 
@@ -194,6 +194,19 @@ function stepSection(step: StepResult): string {
   );
 }
 
+/** The audit run after the story, linked: its report is a page of its own beside this one. */
+function auditSection(result: DemoResult): string {
+  if (!result.audit) return '';
+  return (
+    `<section class="step" id="audit"><h2>Looking back: the audit</h2>` +
+    `<p class="story">Once the pull requests were merged, <code>${escapeHtml(result.audit.command)}</code> ` +
+    `read every merge from the fake GitHub and judged it by the policy in force when it merged.</p>` +
+    `<p><a href="${AUDIT_DIR}/index.html">Open the audit report</a> ` +
+    `(with <a href="${AUDIT_DIR}/prs.csv">prs.csv</a> and <a href="${AUDIT_DIR}/prs.jsonl">prs.jsonl</a>).</p>` +
+    `<pre><code>${escapeHtml(result.audit.summary)}</code></pre></section>`
+  );
+}
+
 /** The whole page for the steps played so far. */
 export function renderPage(result: DemoResult, progress: { done: boolean; total: number }): string {
   const nav = result.steps
@@ -202,7 +215,12 @@ export function renderPage(result: DemoResult, progress: { done: boolean; total:
         `<li><a href="#step-${s.number}">${pill(s.check?.conclusion ?? null)}` +
         `<span class="t">${s.number}. ${escapeHtml(s.title)}</span></a></li>`,
     )
-    .join('\n');
+    .join('\n')
+    .concat(
+      result.audit
+        ? `\n<li><a href="#audit"><span class="t">The audit, looking back</span></a></li>`
+        : '',
+    );
   const added =
     result.addedTeams.length > 0
       ? `<dt>Added for your policy</dt><dd>${escapeHtml(result.addedTeams.map((t) => `@${DEMO_ORG}/${t}`).join(', '))}</dd>`
@@ -242,6 +260,7 @@ ${added}
 ${nav}
 </ol></nav>
 ${result.steps.map(stepSection).join('\n')}
+${auditSection(result)}
 <footer>Written by <code>npm run demo</code> (<code>ai-governance demo</code>).</footer>
 </main>
 </body>

@@ -1,5 +1,18 @@
 /** What a demo run produced, step by step: the plain data the terminal output and the page are written from. */
 
+/** The audit report's folder, inside the demo's output folder. */
+export const AUDIT_DIR = 'audit';
+
+/** The audit run after the story. */
+export interface DemoAudit {
+  /** What `ai-governance audit` printed. */
+  summary: string;
+  /** The report's page, absolute. */
+  page: string;
+  /** The command, as a user would type it against the real GitHub. */
+  command: string;
+}
+
 export interface CheckRunView {
   name: string;
   status: string;
@@ -35,6 +48,8 @@ export interface DemoResult {
   steps: StepResult[];
   /** The table `ai-governance simulate` printed for a proposed policy change, after the story. */
   simulation: string;
+  /** What `ai-governance audit` found once the pull requests were merged; null until then. */
+  audit: DemoAudit | null;
   /** The page written, absolute. */
   page: string;
   /** Where the policy came from, as given or `policies/demo.yml`. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
@@ -102,6 +102,26 @@ describe('the demo story under policies/demo.yml', () => {
       ),
     ]);
     expect(text).toContain('Before merging a policy change: ai-governance simulate');
+  });
+
+  it('ends with an audit of the merged PRs, its report linked from the demo page', () => {
+    const audit = result.audit!;
+    expect(text).toContain('Looking back: ai-governance audit');
+    expect(audit.summary).toMatch(/^4 merged pull requests in acme/);
+    expect(audit.summary).toMatch(/compliant\s+1\b/);
+    expect(audit.summary).toMatch(/not AI-assisted\s+1\b/);
+    // The PR with one senior's approval merged anyway: the audit names it and what it lacked.
+    expect(audit.summary).toMatch(
+      /acme\/payments-api#3 Log refund retries \(merged by @priya on [\d-]+\): needs 2 from @acme\/payments-seniors, had 1/,
+    );
+    const jsonl = readFileSync(join(dirname(audit.page), 'prs.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(jsonl).toHaveLength(4);
+    expect(existsSync(audit.page)).toBe(true);
+    const page = readFileSync(result.page, 'utf8');
+    expect(page).toContain('<a href="audit/index.html">Open the audit report</a>');
+    expect(page).toContain('<a href="#audit">');
   });
 
   it('plays all six steps, well under a minute, with nothing logged at warn or above', () => {

@@ -123,7 +123,8 @@ export function parseAuditArgs(
     },
   });
   if (values.help) return 'help';
-  if (positionals.length > 0) throw usage(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (positionals.length > 0)
+    throw usage(`unknown subcommand '${positionals[0]}' (the one there is: audit verify DIR)`);
   const org = values.org;
   if (org === undefined) throw usage('name the organisation with --org OWNER');
   if (!OWNER.test(org)) throw usage(`--org ${JSON.stringify(org)} is not a GitHub account name`);

@@ -20,6 +20,8 @@ export interface AuditProgress {
   /** Done (or failed): the bar is cleared before anything else is printed. */
   stop(): void;
   readonly requests: number;
+  /** Pull requests read so far. */
+  readonly prs: number;
 }
 
 function header(headers: Record<string, unknown>, name: string): number | null {

@@ -1,0 +1,164 @@
+/**
+ * The audit's reading: for each repository, the merged pull requests of the window that the store
+ * has not read yet (each page stored as it comes, so a run that stops keeps what it read), then
+ * every stored pull request of the window without a record under this policy, classified by the
+ * pure core with the policy histories and the members of the teams the policies name.
+ */
+import { createHash } from 'node:crypto';
+import { classifyMergedPullRequest } from '../../audit/classify.js';
+import type { AuditContext, PolicyHistory } from '../../audit/model.js';
+import type { GitHubClient } from '../../github/client.js';
+import { readMergedPullRequests } from '../../github/audit/merged-prs.js';
+import { readPolicyHistory } from '../../github/audit/policy-history.js';
+import { policyTeams } from '../../github/policy-for-repo.js';
+import { readTeams } from '../../github/teams.js';
+import { parsePolicy } from '../../policy/load.js';
+import { POLICY_PATH } from '../../model/names.js';
+import type { AuditProgress } from './progress.js';
+import { missingWindows, type AuditStore, type Window } from './store.js';
+
+export const ORG_CONFIG_REPO = '.github';
+
+export interface PipelineInput {
+  gh: GitHubClient;
+  org: string;
+  /** Repository names of `org`. */
+  repos: string[];
+  window: Window;
+  /** `--policy FILE`: judge everything by this text. */
+  policyFile: { path: string; text: string } | null;
+  appSlug: string;
+  store: AuditStore;
+  progress: AuditProgress;
+}
+
+/** Which policy a record was given under: the histories, or one file (by its digest). */
+export function policyKey(file: PipelineInput['policyFile']): string {
+  return file ? `file:${createHash('sha256').update(file.text).digest('hex')}` : 'in force';
+}
+
+/** Team slugs that some version of some policy names (a version that does not parse names none). */
+function teamsNamed(texts: (string | null)[]): string[] {
+  const slugs = new Set<string>();
+  for (const text of texts) {
+    if (text === null) continue;
+    const parsed = parsePolicy(text, { file: POLICY_PATH });
+    if (parsed.ok) for (const t of policyTeams(parsed.policy)) slugs.add(t);
+  }
+  return [...slugs].sort();
+}
+
+/** What classifying needs and is read at most once a run: histories and team members. */
+class Judging {
+  private org: Promise<PolicyHistory> | null = null;
+  private readonly members: Record<string, string[] | null> = {};
+  constructor(private readonly input: PipelineInput) {}
+
+  private history(repo: string, fresh: boolean): Promise<PolicyHistory> {
+    const { gh, org, store } = this.input;
+    const full = `${org}/${repo}`;
+    const stored = fresh ? null : store.policyHistory(full, POLICY_PATH);
+    if (stored) return Promise.resolve(stored);
+    return readPolicyHistory(gh, org, repo, POLICY_PATH).then((h) => {
+      store.savePolicyHistory(h);
+      return h;
+    });
+  }
+
+  private async teams(texts: (string | null)[]): Promise<Record<string, string[] | null>> {
+    const slugs = teamsNamed(texts);
+    const missing = slugs.filter((s) => !Object.hasOwn(this.members, s));
+    if (missing.length > 0)
+      Object.assign(this.members, await readTeams(this.input.gh, this.input.org, missing));
+    return Object.fromEntries(slugs.map((s) => [s, this.members[s] ?? null]));
+  }
+
+  /** The context for `repo`; its history read again when `fresh` (merges were read this run). */
+  async context(repo: string, fresh: boolean): Promise<AuditContext> {
+    const file = this.input.policyFile;
+    if (file) {
+      const none = { repository: `${this.input.org}/${repo}`, path: POLICY_PATH, versions: [] };
+      return {
+        repoPolicy: { ...none, complete: true },
+        orgPolicy: null,
+        policyFile: file,
+        teams: await this.teams([file.text]),
+        appSlug: this.input.appSlug,
+      };
+    }
+    this.org ??= this.history(ORG_CONFIG_REPO, true);
+    const orgPolicy = await this.org;
+    const repoPolicy = repo === ORG_CONFIG_REPO ? orgPolicy : await this.history(repo, fresh);
+    const texts = [...repoPolicy.versions, ...orgPolicy.versions].map((v) => v.text);
+    return {
+      repoPolicy,
+      orgPolicy,
+      policyFile: null,
+      teams: await this.teams(texts),
+      appSlug: this.input.appSlug,
+    };
+  }
+}
+
+/** Reads what the store lacks of `repo`'s window; resolves with the number of PRs read. */
+async function readRepo(input: PipelineInput, repo: string): Promise<number> {
+  const { gh, org, store, progress, window } = input;
+  const full = `${org}/${repo}`;
+  let read = 0;
+  for (const w of missingWindows(store.progress(full).covered, window)) {
+    // The reader starts each window from its first page: pages stored by an interrupted read
+    // are stored again (the store replaces them), never missed.
+    store.beginRead(full, w);
+    for await (const batch of readMergedPullRequests(gh, {
+      owner: org,
+      repo,
+      since: w.since,
+      until: w.until,
+    })) {
+      store.savePage(full, batch, null);
+      read += batch.length;
+      progress.pullRequests(batch.length);
+    }
+    store.finishRead(full);
+  }
+  return read;
+}
+
+/**
+ * Reads every repository, one at a time, then classifies every stored pull request of the window
+ * that has no record under this policy yet. Errors propagate (the command turns them into
+ * sentences); what was stored stays stored. Resolves with the pull requests read this run.
+ */
+export async function readAndClassify(input: PipelineInput): Promise<number> {
+  const { org, store, progress, window } = input;
+  progress.start(input.repos.length);
+  const fresh = new Set<string>();
+  let total = 0;
+  for (const repo of input.repos) {
+    const read = await readRepo(input, repo);
+    if (read > 0) fresh.add(repo);
+    total += read;
+    progress.repoDone(`${org}/${repo}`, read);
+  }
+
+  const key = policyKey(input.policyFile);
+  const judged = new Set(store.records(key, window).map((r) => `${r.repository}#${r.number}`));
+  const pending = new Map<string, ReturnType<AuditStore['facts']>>();
+  const names = new Map(input.repos.map((r) => [`${org}/${r}`, r]));
+  for (const f of store.facts(window, [...names.keys()])) {
+    if (judged.has(`${f.repository}#${f.number}`)) continue;
+    const list = pending.get(f.repository) ?? [];
+    list.push(f);
+    pending.set(f.repository, list);
+  }
+  const judging = new Judging(input);
+  for (const [full, facts] of pending) {
+    const repo = names.get(full)!;
+    const context = await judging.context(repo, fresh.has(repo));
+    store.saveRecords(
+      key,
+      facts.map((f) => classifyMergedPullRequest(f, context)),
+    );
+  }
+  return total;
+}
