@@ -31,7 +31,7 @@ const SHELL = [
   'action',
   'setup',
 ] as const;
-const CORE = ['policy', 'detect', 'evaluate', 'render', 'audit'] as const;
+const CORE = ['glob', 'policy', 'detect', 'evaluate', 'render', 'audit'] as const;
 
 const RULES: readonly LayerRule[] = [
   {
