@@ -9,7 +9,7 @@ import { classifyMergedPullRequest } from '../../audit/classify.js';
 import type { AuditContext, PolicyHistory } from '../../audit/model.js';
 import type { GitHubClient } from '../../github/client.js';
 import { readMergedPullRequests } from '../../github/audit/merged-prs.js';
-import { readPolicyHistory } from '../../github/audit/policy-history.js';
+import { readPolicyHistories } from '../../github/audit/policy-history.js';
 import { policyTeams } from '../../github/policy-for-repo.js';
 import { readTeams } from '../../github/teams.js';
 import { parsePolicy } from '../../policy/load.js';
@@ -50,19 +50,38 @@ function teamsNamed(texts: (string | null)[]): string[] {
 
 /** What classifying needs and is read at most once a run: histories and team members. */
 class Judging {
-  private org: Promise<PolicyHistory> | null = null;
+  private readonly histories = new Map<string, PolicyHistory>();
   private readonly members: Record<string, string[] | null> = {};
   constructor(private readonly input: PipelineInput) {}
 
-  private history(repo: string, fresh: boolean): Promise<PolicyHistory> {
+  /**
+   * The policy histories of `repos` and of the org's `.github`: the stored one of a repository
+   * none of whose merges were read this run, the others read again, several repositories a query.
+   */
+  async load(repos: string[], fresh: Set<string>): Promise<void> {
     const { gh, org, store } = this.input;
-    const full = `${org}/${repo}`;
-    const stored = fresh ? null : store.policyHistory(full, POLICY_PATH);
-    if (stored) return Promise.resolve(stored);
-    return readPolicyHistory(gh, org, repo, POLICY_PATH).then((h) => {
+    if (this.input.policyFile) return;
+    const toRead = [ORG_CONFIG_REPO];
+    for (const repo of repos) {
+      if (repo === ORG_CONFIG_REPO) continue;
+      const stored = fresh.has(repo) ? null : store.policyHistory(`${org}/${repo}`, POLICY_PATH);
+      if (stored) this.histories.set(repo, stored);
+      else toRead.push(repo);
+    }
+    const read = await readPolicyHistories(gh, org, toRead, POLICY_PATH);
+    for (const name of toRead) {
+      const h = read.get(name);
+      if (!h) throw new Error(`the history of ${POLICY_PATH} in ${org}/${name} was not read`);
       store.savePolicyHistory(h);
-      return h;
-    });
+      this.histories.set(name, h);
+    }
+  }
+
+  private history(repo: string): PolicyHistory {
+    const h = this.histories.get(repo);
+    if (!h)
+      throw new Error(`the history of ${POLICY_PATH} in ${this.input.org}/${repo} was not read`);
+    return h;
   }
 
   private async teams(texts: (string | null)[]): Promise<Record<string, string[] | null>> {
@@ -73,8 +92,8 @@ class Judging {
     return Object.fromEntries(slugs.map((s) => [s, this.members[s] ?? null]));
   }
 
-  /** The context for `repo`; its history read again when `fresh` (merges were read this run). */
-  async context(repo: string, fresh: boolean): Promise<AuditContext> {
+  /** The context for `repo`, from the histories {@link load} read. */
+  async context(repo: string): Promise<AuditContext> {
     const file = this.input.policyFile;
     if (file) {
       const none = { repository: `${this.input.org}/${repo}`, path: POLICY_PATH, versions: [] };
@@ -86,9 +105,8 @@ class Judging {
         appSlug: this.input.appSlug,
       };
     }
-    this.org ??= this.history(ORG_CONFIG_REPO, true);
-    const orgPolicy = await this.org;
-    const repoPolicy = repo === ORG_CONFIG_REPO ? orgPolicy : await this.history(repo, fresh);
+    const orgPolicy = this.history(ORG_CONFIG_REPO);
+    const repoPolicy = this.history(repo);
     const texts = [...repoPolicy.versions, ...orgPolicy.versions].map((v) => v.text);
     return {
       repoPolicy,
@@ -152,9 +170,14 @@ export async function readAndClassify(input: PipelineInput): Promise<number> {
     pending.set(f.repository, list);
   }
   const judging = new Judging(input);
+  if (pending.size > 0)
+    await judging.load(
+      [...pending.keys()].map((full) => names.get(full)!),
+      fresh,
+    );
   for (const [full, facts] of pending) {
     const repo = names.get(full)!;
-    const context = await judging.context(repo, fresh.has(repo));
+    const context = await judging.context(repo);
     store.saveRecords(
       key,
       facts.map((f) => classifyMergedPullRequest(f, context)),

@@ -239,6 +239,13 @@ describe('ai-governance audit on an org of known ground truth', () => {
     expect(merged(day1)).toBe(3);
     expect(merged(same)).toBe(0);
     expect(merged(day2)).toBe(3);
+    // The policy histories: the org's `.github` and the repositories with something to judge, ten
+    // a query (one here), never one query per repository.
+    const histories = (r: typeof day1) => r.byOperation['graphql AuditPolicyHistories'] ?? 0;
+    const single = (r: typeof day1) => r.byOperation['graphql AuditPolicyHistory'] ?? 0;
+    expect([histories(day1), single(day1)]).toEqual([1, 0]);
+    expect([histories(same), single(same)]).toEqual([0, 0]);
+    expect([histories(day2), single(day2)]).toEqual([1, 0]);
     expect(day1.err).toContain(`${PAY}: 8 merged pull requests read`);
     expect(day2.err).toContain(`${PAY}: 1 merged pull request read`);
     expect(day2.err).toContain(`${WEB}: 0 merged pull requests read`);
