@@ -18,7 +18,11 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# --ignore-scripts skips the package's `prepare` (the build, done above). The SQLite binding the
+# audit command keeps its store in is then built on its own: its install script fetches the
+# prebuilt binary for this Node and platform (from the binding's GitHub releases); where that
+# cannot be reached, it compiles, which needs python3, make and g++ in this stage.
+RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3 && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY app.yml ./
 COPY policies ./policies

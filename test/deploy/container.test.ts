@@ -74,6 +74,14 @@ describe('Dockerfile', () => {
     expect(env(runtime).NODE_ENV).toBe('production');
   });
 
+  it('builds the native SQLite binding the audit store loads, after skipping install scripts', () => {
+    const runs = steps(runtime, 'RUN').join(' && ');
+    const ci = runs.indexOf('npm ci --omit=dev --ignore-scripts');
+    const rebuild = runs.indexOf('npm rebuild better-sqlite3');
+    expect(pkg.dependencies).toHaveProperty('better-sqlite3');
+    expect(rebuild).toBeGreaterThan(ci);
+  });
+
   it('runs as an unprivileged user, set before the command', () => {
     const users = runtime.steps.filter((i) => i.op === 'USER').map((i) => i.args);
     expect(users).toEqual(['node']);
