@@ -158,13 +158,13 @@ function keyError(what: string, err: unknown): Error {
   return new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-/** An Ed25519 private key from PEM text; any other key or text is refused. */
-export function privateSigningKey(pem: string, name = 'the signing key'): KeyObject {
+/** An Ed25519 key from PEM text, made by `create`; any other key or text is refused. */
+function ed25519Key(pem: string, name: string, kind: string, create: (pem: string) => KeyObject) {
   let key: KeyObject;
   try {
-    key = createPrivateKey(pem);
+    key = create(pem);
   } catch (err) {
-    throw keyError(`${name} is not a PEM private key`, err);
+    throw keyError(`${name} is not a PEM ${kind} key`, err);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
     throw new Error(`${name} is a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519`);
@@ -172,18 +172,14 @@ export function privateSigningKey(pem: string, name = 'the signing key'): KeyObj
   return key;
 }
 
+/** An Ed25519 private key from PEM text; any other key or text is refused. */
+export function privateSigningKey(pem: string, name = 'the signing key'): KeyObject {
+  return ed25519Key(pem, name, 'private', createPrivateKey);
+}
+
 /** An Ed25519 public key from PEM text (a private key's PEM gives its public half). */
 export function publicVerifyKey(pem: string, name = 'the public key'): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPublicKey(pem);
-  } catch (err) {
-    throw keyError(`${name} is not a PEM public key`, err);
-  }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`${name} is a ${key.asymmetricKeyType ?? 'unknown'} key, not Ed25519`);
-  }
-  return key;
+  return ed25519Key(pem, name, 'public', createPublicKey);
 }
 
 /** `sha256:` + hex of the public key's DER (SubjectPublicKeyInfo). */

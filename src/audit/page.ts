@@ -9,6 +9,7 @@
  * never as code. A Content-Security-Policy lets only the page's own inline scripts and style run
  * and forbids every network request.
  */
+import { escapeHtml, pageHead } from '../render/html.js';
 import { AUDIT_CLASSES, type AuditRecord } from './model.js';
 import {
   DATA_ID,
@@ -46,13 +47,6 @@ export interface AuditPageMeta {
 
 /** How many bars a chart shows at most; the table under it lists them all. */
 export const CHART_ROWS = 25;
-
-/** Text made safe for HTML element content and quoted attributes. */
-export function escapeHtml(text: string): string {
-  return String(text).replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
-  );
-}
 
 const esc = escapeHtml;
 
@@ -349,16 +343,7 @@ export function renderAuditPage(records: readonly AuditRecord[], meta: AuditPage
     unknownSection(records),
     integritySection(records, meta),
   ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>AI Governance audit: ${esc(meta.org)}</title>
-<style>${PAGE_CSS}</style>
-</head>
+  return `${pageHead({ title: `AI Governance audit: ${meta.org}`, csp, css: PAGE_CSS })}
 <body>
 <main>
 ${body}

@@ -11,7 +11,7 @@ import type { FakeGitHubState } from '../fake-github/state.js';
 import { pullRequestEvent, pullRequestReviewEvent } from '../fake-github/webhooks.js';
 import type { Harness } from './harness.js';
 import { AUDIT_DIR, type DemoAudit } from './result.js';
-import { DEMO_ORG, DEMO_REPO, PEOPLE } from './story.js';
+import { DEMO_ORG, DEMO_REPO, openStoryPullRequest, PEOPLE } from './story.js';
 
 /** Merges every open PR of the story, plus one approved by two seniors, then audits. */
 export async function auditStep(
@@ -24,22 +24,17 @@ export async function auditStep(
   // clock, the fake its events with its own: the merges happen now, after every check.
   const since = state.now().slice(0, 10);
   state.advanceClock(new Date().toISOString());
-  const pr = state.openPullRequest(DEMO_REPO, {
+  const pr = openStoryPullRequest(state, {
     author: PEOPLE.author,
     title: 'Refund receipts',
     body: 'Receipts for refunds, written with Claude.',
-    commits: [
-      {
-        message: 'Refund receipts',
-        coAuthors: [{ name: 'Claude', email: 'noreply@anthropic.com' }],
-      },
-    ],
     files: ['services/payments/receipts.ts'],
+    withClaude: true,
   });
-  await harness.send(pullRequestEvent(state, DEMO_REPO, pr.number, 'opened'));
+  await harness.send(pullRequestEvent(state, DEMO_REPO, pr, 'opened'));
   for (const senior of PEOPLE.seniors) {
-    const review = state.submitReview(DEMO_REPO, pr.number, { user: senior, state: 'APPROVED' });
-    await harness.send(pullRequestReviewEvent(state, DEMO_REPO, pr.number, review.id, 'submitted'));
+    const review = state.submitReview(DEMO_REPO, pr, { user: senior, state: 'APPROVED' });
+    await harness.send(pullRequestReviewEvent(state, DEMO_REPO, pr, review.id, 'submitted'));
   }
   const open = [...(state.repo(DEMO_REPO)?.pulls.values() ?? [])]
     .filter((p) => p.state === 'open')

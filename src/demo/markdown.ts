@@ -12,6 +12,7 @@
 
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
+import { escapeHtml } from '../render/html.js';
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -46,13 +47,6 @@ md.validateLink = (url) => /^(?:https?:\/\/|mailto:)/i.test(url.trim());
 
 const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 const isComment = (html: string) => html.replace(COMMENT, '').trim() === '';
-
-/** Text made safe for HTML element content and double- or single-quoted attributes. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
-  );
-}
 
 const rules = md.renderer.rules;
 // The app puts a zero-width space after `@` so that GitHub links no mention. A word joiner looks

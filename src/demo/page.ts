@@ -5,7 +5,8 @@
  */
 
 import { AUDIT_DIR, type DemoResult, type StepResult } from './result.js';
-import { escapeHtml, markdownToHtml } from './markdown.js';
+import { escapeHtml, pageHead } from '../render/html.js';
+import { markdownToHtml } from './markdown.js';
 import { DEMO_ORG, DEMO_REPO, PEOPLE, PAYMENTS_TEAM, COMMANDERS_TEAM } from './story.js';
 
 /** Colour emoji fonts of each platform, so that ✅ ⏳ ❌ ⚠️ do not show as empty boxes. */
@@ -228,16 +229,7 @@ export function renderPage(result: DemoResult, progress: { done: boolean; total:
   const status = progress.done
     ? `All ${progress.total} steps played in ${(result.ms / 1000).toFixed(1)} s.`
     : `${result.steps.length} of ${progress.total} steps played so far; reload to see the rest.`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>AI Governance demo</title>
-<style>${CSS}</style>
-</head>
+  return `${pageHead({ title: 'AI Governance demo', csp: "default-src 'none'; style-src 'unsafe-inline'", css: CSS })}
 <body>
 <main>
 <header>

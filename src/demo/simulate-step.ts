@@ -9,7 +9,7 @@ import { simulate } from '../cli/simulate.js';
 import type { FakeGitHubState } from '../fake-github/state.js';
 import { pullRequestEvent, pullRequestReviewEvent } from '../fake-github/webhooks.js';
 import type { Harness } from './harness.js';
-import { DEMO_ORG, DEMO_REPO, PEOPLE } from './story.js';
+import { DEMO_ORG, DEMO_REPO, openStoryPullRequest, PEOPLE } from './story.js';
 
 /**
  * The change proposed: one approval instead of two, human pull requests judged too, and no more
@@ -34,24 +34,16 @@ export async function simulateStep(
   privateKey: string,
   outDir: string,
 ): Promise<string> {
-  const pr = state.openPullRequest(DEMO_REPO, {
+  const pr = openStoryPullRequest(state, {
     author: PEOPLE.author,
     title: 'Log refund retries',
     body: 'Each retried refund is logged with its provider reference.',
-    commits: [
-      {
-        message: 'Log refund retries',
-        coAuthors: [{ name: 'Claude', email: 'noreply@anthropic.com' }],
-      },
-    ],
     files: ['services/payments/refund-log.ts'],
+    withClaude: true,
   });
-  await harness.send(pullRequestEvent(state, DEMO_REPO, pr.number, 'opened'));
-  const review = state.submitReview(DEMO_REPO, pr.number, {
-    user: PEOPLE.seniors[0],
-    state: 'APPROVED',
-  });
-  await harness.send(pullRequestReviewEvent(state, DEMO_REPO, pr.number, review.id, 'submitted'));
+  await harness.send(pullRequestEvent(state, DEMO_REPO, pr, 'opened'));
+  const review = state.submitReview(DEMO_REPO, pr, { user: PEOPLE.seniors[0], state: 'APPROVED' });
+  await harness.send(pullRequestReviewEvent(state, DEMO_REPO, pr, review.id, 'submitted'));
 
   mkdirSync(outDir, { recursive: true });
   const candidate = join(outDir, 'candidate-policy.yml');

@@ -37,6 +37,27 @@ export const DEFAULT_OVERRIDE_LABEL = 'ai-governance-override';
 /** The AI assistant's co-author trailer, as Claude Code writes it. */
 const CLAUDE = { name: 'Claude', email: 'noreply@anthropic.com' };
 
+/** What a pull request of the story says: one commit, named after its title. */
+export interface StoryPullRequest {
+  author: string;
+  title: string;
+  body: string;
+  files: readonly string[];
+  /** Written with Claude: the commit carries its Co-authored-by trailer. */
+  withClaude: boolean;
+}
+
+/** Opens a pull request of the story in the demo repository; returns its number. */
+export function openStoryPullRequest(state: FakeGitHubState, pr: StoryPullRequest): number {
+  return state.openPullRequest(DEMO_REPO, {
+    author: pr.author,
+    title: pr.title,
+    body: pr.body,
+    commits: [{ message: pr.title, ...(pr.withClaude ? { coAuthors: [CLAUDE] } : {}) }],
+    files: [...pr.files],
+  }).number;
+}
+
 export interface World {
   /** Teams the policy names that the sample organisation did not have, created for the story. */
   addedTeams: string[];
@@ -130,46 +151,41 @@ const AI_PR_FILES = [
 /** Every path the story changes: a policy whose rules match none of them shows none at work. */
 export const STORY_FILES: readonly string[] = [...new Set([...HUMAN_PR_FILES, ...AI_PR_FILES])];
 
+/** A step's act that opens a pull request of the story and keeps its number. */
+const opens =
+  (pr: StoryPullRequest): StoryStep['act'] =>
+  (state, _world, prs) => {
+    const number = openStoryPullRequest(state, pr);
+    prs.push(number);
+    return { pr: number, deliveries: [pullRequestEvent(state, DEMO_REPO, number, 'opened')] };
+  };
+
 /** The six steps. `prs` holds the numbers of the PRs opened so far (the human one, then the AI one). */
 export const STORY: readonly StoryStep[] = [
   {
     title: `@${PEOPLE.human} opens a pull request written by hand that touches services/payments/`,
     story:
       'No AI assistance: the repository’s usual rules apply, and the app stays out of the way.',
-    act(state, _world, prs) {
-      const pr = state.openPullRequest(DEMO_REPO, {
-        author: PEOPLE.human,
-        title: 'Round refund amounts half-to-even',
-        body: 'Banker’s rounding for refunds, as finance asked.',
-        commits: [{ message: 'Round refund amounts half-to-even' }],
-        files: HUMAN_PR_FILES,
-      });
-      prs.push(pr.number);
-      return {
-        pr: pr.number,
-        deliveries: [pullRequestEvent(state, DEMO_REPO, pr.number, 'opened')],
-      };
-    },
+    act: opens({
+      author: PEOPLE.human,
+      title: 'Round refund amounts half-to-even',
+      body: 'Banker’s rounding for refunds, as finance asked.',
+      files: HUMAN_PR_FILES,
+      withClaude: false,
+    }),
   },
   {
     title: `@${PEOPLE.author} opens a pull request written with Claude that touches the same path`,
     story:
       'The commit carries a “Co-authored-by: Claude” trailer, so the change is AI-assisted and ' +
       'services/payments/ is a critical path.',
-    act(state, _world, prs) {
-      const pr = state.openPullRequest(DEMO_REPO, {
-        author: PEOPLE.author,
-        title: 'Retry refunds that time out',
-        body: 'A refund whose provider call times out is retried once before it is reported.',
-        commits: [{ message: 'Retry refunds that time out', coAuthors: [CLAUDE] }],
-        files: AI_PR_FILES,
-      });
-      prs.push(pr.number);
-      return {
-        pr: pr.number,
-        deliveries: [pullRequestEvent(state, DEMO_REPO, pr.number, 'opened')],
-      };
-    },
+    act: opens({
+      author: PEOPLE.author,
+      title: 'Retry refunds that time out',
+      body: 'A refund whose provider call times out is retried once before it is reported.',
+      files: AI_PR_FILES,
+      withClaude: true,
+    }),
   },
   {
     title: `The author (@${PEOPLE.author}) and an AI review bot (@${PEOPLE.bot}) approve`,

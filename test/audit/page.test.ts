@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, formatDuration, renderAuditPage } from '../../src/audit/page.js';
+import { formatDuration, renderAuditPage } from '../../src/audit/page.js';
+import { escapeHtml } from '../../src/render/html.js';
 import { chartJsSource, jsonForScript } from '../../src/audit/page-assets.js';
 import { record, violation } from './records.js';
 

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   displayWidth,
-  escapeHtml,
   markdownToHtml,
   markdownToText,
   parseMarkdown,
   terminalSafe,
 } from '../../src/demo/markdown.js';
 import { codeSpan, escapeInline, neutraliseMarkers, plainText } from '../../src/render/escape.js';
+import { escapeHtml } from '../../src/render/html.js';
 
 /** The text a reader sees in an HTML fragment: tags dropped, entities decoded. */
 function visibleText(html: string): string {

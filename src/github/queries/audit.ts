@@ -300,19 +300,31 @@ export function followUpQuery(wanted: readonly (readonly AuditConnection[])[]): 
  * asked once per co-author address the audit has not seen yet.
  */
 export function commitAuthorsByOidQuery(count: number): string {
-  if (count < 1) throw new Error('commitAuthorsByOidQuery needs at least one commit');
-  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`);
-  const fields = Array.from(
-    { length: count },
-    (_, i) =>
+  const { vars, fields } = aliased(
+    count,
+    'commitAuthorsByOidQuery needs at least one commit',
+    (i) => `$o${i}: GitObjectID!`,
+    (i) =>
       `c${i}: object(oid: $o${i}) { __typename ... on Commit { oid authors(first: ${AUDIT_PAGE}) { ${FORWARD} nodes ${GIT_ACTOR} } } }`,
   );
-  return `query AuditCommitAuthors($owner: String!, $repo: String!, ${vars.join(', ')}) {
+  return `query AuditCommitAuthors($owner: String!, $repo: String!, ${vars}) {
   ${RATE}
   repository(owner: $owner, name: $repo) {
     ${fields.join('\n    ')}
   }
 }`;
+}
+
+/** The variables and fields of a query that asks for `count` aliased copies of one field. */
+function aliased(
+  count: number,
+  none: string,
+  variable: (i: number) => string,
+  field: (i: number) => string,
+): { vars: string; fields: string[] } {
+  if (count < 1) throw new Error(none);
+  const at = Array.from({ length: count }, (_, i) => i);
+  return { vars: at.map(variable).join(', '), fields: at.map(field) };
 }
 
 /** Versions of a policy file per page of its history (each with the file's text). */
@@ -361,14 +373,14 @@ export interface PolicyHistoriesAnswer {
  * history with more pages goes on with {@link POLICY_HISTORY_QUERY}.
  */
 export function policyHistoriesQuery(count: number): string {
-  if (count < 1) throw new Error('policyHistoriesQuery needs at least one repository');
-  const vars = Array.from({ length: count }, (_, i) => `$r${i}: String!`);
-  const fields = Array.from(
-    { length: count },
-    (_, i) =>
+  const { vars, fields } = aliased(
+    count,
+    'policyHistoriesQuery needs at least one repository',
+    (i) => `$r${i}: String!`,
+    (i) =>
       `r${i}: repository(owner: $owner, name: $r${i}) { defaultBranchRef { name target { __typename ... on Commit { history(path: $path, first: ${HISTORY_PAGE}) { ${FORWARD} nodes ${HISTORY_NODE} } } } } }`,
   );
-  return `query AuditPolicyHistories($owner: String!, $path: String!, ${vars.join(', ')}) {
+  return `query AuditPolicyHistories($owner: String!, $path: String!, ${vars}) {
   ${RATE}
   ${fields.join('\n  ')}
 }`;
