@@ -122,6 +122,16 @@ export function linkHeader(link: string | null): Record<string, string> {
   return link ? { link } : {};
 }
 
+/** A list answer as GitHub pages it (30 a page unless asked), each item in its JSON shape. */
+export function pagedList<T>(
+  ctx: RequestContext,
+  all: readonly T[],
+  json: (item: T) => unknown,
+): Answer {
+  const { items, link } = paginate(all, ctx, 30);
+  return { status: 200, headers: linkHeader(link), body: items.map(json) };
+}
+
 export function invalid(detail: string): HttpError {
   return new HttpError(422, `Invalid request.\n\n${detail}`);
 }

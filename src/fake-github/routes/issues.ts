@@ -6,10 +6,9 @@
 import { commentJson, labelJson } from '../shapes.js';
 import {
   HttpError,
-  linkHeader,
+  pagedList,
   lookups,
   objectBody,
-  paginate,
   routeList,
   stringList,
   type RouteDef,
@@ -26,12 +25,7 @@ export function issueRoutes({ state, hosts }: RouteEnv): RouteDef[] {
   route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {
     const repo = repoOf(ctx.params);
     const pr = pullOf(repo, ctx.params.issue_number);
-    const { items, link } = paginate(pr.comments, ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((c) => commentJson(state, repo, pr, c, hosts)),
-    };
+    return pagedList(ctx, pr.comments, (c) => commentJson(state, repo, pr, c, hosts));
   });
 
   route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {
@@ -54,12 +48,7 @@ export function issueRoutes({ state, hosts }: RouteEnv): RouteDef[] {
   route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
     const repo = repoOf(ctx.params);
     const pr = pullOf(repo, ctx.params.issue_number);
-    const { items, link } = paginate(pr.labels, ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((n) => labelJson(repo, state.label(repo, n), hosts)),
-    };
+    return pagedList(ctx, pr.labels, (n) => labelJson(repo, state.label(repo, n), hosts));
   });
 
   route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {

@@ -8,10 +8,9 @@ import { commitJson, fileJson, pullJson, pullSimpleJson, reviewJson } from '../s
 import type { FakePullRequest } from '../state.js';
 import {
   HttpError,
-  linkHeader,
+  pagedList,
   lookups,
   objectBody,
-  paginate,
   routeList,
   stringList,
   type RouteDef,
@@ -44,12 +43,7 @@ export function pullRoutes({ state, hosts }: RouteEnv): RouteDef[] {
     const key = (p: FakePullRequest) => (sort === 'updated' ? p.updatedAt : p.createdAt);
     list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.number - b.number));
     if (direction === 'desc') list.reverse();
-    const { items, link } = paginate(list, ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((p) => pullSimpleJson(state, repo, p, hosts)),
-    };
+    return pagedList(ctx, list, (p) => pullSimpleJson(state, repo, p, hosts));
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', (ctx) => {
@@ -63,34 +57,23 @@ export function pullRoutes({ state, hosts }: RouteEnv): RouteDef[] {
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', (ctx) => {
     const repo = repoOf(ctx.params);
     const pr = pullOf(repo, ctx.params.pull_number);
-    const { items, link } = paginate(pr.files.slice(0, PR_FILES_LIMIT), ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((f) => fileJson(repo, pr.headSha, f, hosts)),
-    };
+    return pagedList(ctx, pr.files.slice(0, PR_FILES_LIMIT), (f) =>
+      fileJson(repo, pr.headSha, f, hosts),
+    );
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/commits', (ctx) => {
     const repo = repoOf(ctx.params);
     const pr = pullOf(repo, ctx.params.pull_number);
-    const { items, link } = paginate(pr.commits.slice(0, PR_COMMITS_LIMIT), ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((sha) => commitJson(state, repo, repo.commits.get(sha)!, hosts)),
-    };
+    return pagedList(ctx, pr.commits.slice(0, PR_COMMITS_LIMIT), (sha) =>
+      commitJson(state, repo, repo.commits.get(sha)!, hosts),
+    );
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', (ctx) => {
     const repo = repoOf(ctx.params);
     const pr = pullOf(repo, ctx.params.pull_number);
-    const { items, link } = paginate(pr.reviews, ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((r) => reviewJson(state, repo, pr, r, hosts)),
-    };
+    return pagedList(ctx, pr.reviews, (r) => reviewJson(state, repo, pr, r, hosts));
   });
 
   route('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', (ctx) => {
@@ -124,12 +107,7 @@ export function pullRoutes({ state, hosts }: RouteEnv): RouteDef[] {
     const sha = state.resolveRef(repo, ctx.params.commit_sha!);
     if (!sha) throw new HttpError(422, `No commit found for SHA: ${ctx.params.commit_sha}`);
     const list = state.pullsWithCommit(repo, sha).sort((a, b) => b.number - a.number);
-    const { items, link } = paginate(list, ctx, 30);
-    return {
-      status: 200,
-      headers: linkHeader(link),
-      body: items.map((p) => pullSimpleJson(state, repo, p, hosts)),
-    };
+    return pagedList(ctx, list, (p) => pullSimpleJson(state, repo, p, hosts));
   });
 
   return routes;
