@@ -7,6 +7,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { CheckUsageError } from '../check.js';
 import { connect, type Connection } from '../connect.js';
 import { EXIT_FAIL_ON, EXIT_OK, type CliIo } from '../io.js';
+import { withRateLimitWaits, type RateLimitWaitOptions } from '../../github/audit/rate-limits.js';
 import { AuditError, explain } from './errors.js';
 import { checkOutput, readInputs } from './inputs.js';
 import { AUDIT_HELP, parseAuditArgs, type AuditOptions } from './options.js';
@@ -21,6 +22,9 @@ export interface AuditDeps {
   now?: Date;
   /** stderr when it is a terminal: a progress bar there; plain lines otherwise. */
   tty?: NodeJS.WriteStream;
+  /** The clock and the wait of a rate-limit wait, for tests that move time on instead. */
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** What this run created, removed again when it fails before anything worth keeping. */
@@ -53,10 +57,12 @@ async function open(o: AuditOptions): Promise<AuditStore> {
   }
 }
 
-async function listRepos(o: AuditOptions, conn: Connection) {
+async function listRepos(o: AuditOptions, conn: Connection, waits: RateLimitWaitOptions) {
   const who = conn.kind === 'app' ? `the app's installation on ${o.org}` : 'the token';
   try {
-    const gh = await conn.clientFor(o.org);
+    // Every request waits out a rate limit (GraphQL's too, which the throttling plugin does not
+    // see on Enterprise Server's /api/graphql) and is sent again.
+    const gh = withRateLimitWaits(await conn.clientFor(o.org), waits);
     const repos = o.repos.length > 0 ? o.repos : await conn.repos(gh, o.org, { archived: true });
     return { gh, repos: [...repos].sort(), who };
   } catch (err) {
@@ -96,7 +102,11 @@ export async function auditCommand(
       observe: (res) => bar.response(res.headers),
       onWait: (seconds, limit) => bar.waiting(seconds * 1000, `${limit} limit`),
     });
-    const { gh, repos, who } = await listRepos(o, conn);
+    const { gh, repos, who } = await listRepos(o, conn, {
+      onWait: (w) => bar.waiting(w.seconds * 1000, `${w.limit} limit`),
+      now: deps.clock,
+      sleep: deps.sleep,
+    });
     store ??= await open(o);
     const window = { since: o.since, until: o.until };
     try {
