@@ -10,7 +10,6 @@ import { Octokit } from '@octokit/rest';
 import { generateAuditOrg } from '../src/fake-github/generate-org.js';
 import { startFakeGitHub } from '../src/fake-github/server.js';
 import { FakeGitHubState } from '../src/fake-github/state.js';
-import type { GitHubClient } from '../src/github/client.js';
 import { readMergedPullRequests } from '../src/github/audit/merged-prs.js';
 import { readPolicyHistories } from '../src/github/audit/policy-history.js';
 import { AuditRequestTotals } from '../src/github/audit/requests.js';
@@ -51,7 +50,7 @@ export async function runAuditBench(
       baseUrl: fake.apiUrl,
       request: { retries: 0 },
       log: quiet,
-    }) as unknown as GitHubClient;
+    });
     const totals = new AuditRequestTotals();
     const accounts = new Map<string, string | null>();
     const t1 = performance.now();

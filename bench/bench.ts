@@ -12,7 +12,6 @@ import { evaluate } from '../src/evaluate/evaluate.js';
 import type { PullRequestFacts } from '../src/model/facts.js';
 import type { PullRequestShape } from '../src/fake-github/generate.js';
 import type { WebhookDelivery } from '../src/fake-github/webhooks.js';
-import type { GitHubClient } from '../src/github/client.js';
 import {
   makeGlobWorkload,
   runGlobWorkload,
@@ -217,7 +216,7 @@ interface Calibration {
 
 /** What one trivial request costs here, through the app's own Octokit, for reading latencies. */
 async function calibrate(app: App): Promise<Calibration> {
-  const gh = (await app.probot.auth(app.installationId)) as unknown as GitHubClient;
+  const gh = await app.probot.auth(app.installationId);
   const get = () => gh.request('GET /repos/{owner}/{repo}', { owner: 'warmup', repo: 'service' });
   const post = () => gh.graphql('query Calibrate { viewer { login } }');
   const time = async (fn: () => Promise<unknown>) => {

@@ -132,9 +132,7 @@ async function asApp(
   const probot = new Probot({ appId, privateKey, baseUrl: o.apiUrl, Octokit, log: quiet() });
   const appGh = watched(await probot.auth(), o.observe);
   const { data: app } = await appGh.request('GET /app');
-  const installations = (await appGh.paginate('GET /app/installations', {
-    per_page: 100,
-  })) as Array<{ id: number; account: { login?: string } | null }>;
+  const installations = await appGh.paginate('GET /app/installations', { per_page: 100 });
   const clients = new Map<string, Promise<GitHubClient>>();
   return {
     kind: 'app',
@@ -145,7 +143,7 @@ async function asApp(
       if (!c) {
         const inst = installations.find((i) => i.account?.login?.toLowerCase() === key);
         if (!inst) throw new Error(`the app is not installed on ${owner}`);
-        c = probot.auth(inst.id).then((gh) => watched(gh, o.observe) as unknown as GitHubClient);
+        c = probot.auth(inst.id).then((gh) => watched(gh, o.observe));
         clients.set(key, c);
       }
       return c;
@@ -157,11 +155,7 @@ async function asApp(
           per_page: 100,
           page,
         });
-        const list = (data.repositories ?? []) as Array<{
-          name: string;
-          owner: { login: string };
-          archived?: boolean;
-        }>;
+        const list = data.repositories ?? [];
         for (const r of list)
           if (
             r.owner.login.toLowerCase() === owner.toLowerCase() &&
@@ -176,7 +170,7 @@ async function asApp(
 
 function withToken(o: ConnectOptions, token: string, Octokit: typeof ProbotOctokit): Connection {
   const probot = new Probot({ githubToken: token, baseUrl: o.apiUrl, Octokit, log: quiet() });
-  const gh = probot.auth().then((c) => watched(c, o.observe) as unknown as GitHubClient);
+  const gh = probot.auth().then((c) => watched(c, o.observe));
   return {
     kind: 'token',
     app: { id: Number(o.env.APP_ID ?? 0), slug: o.env.APP_SLUG ?? 'ai-governance' },
@@ -189,7 +183,7 @@ function withToken(o: ConnectOptions, token: string, Octokit: typeof ProbotOctok
           per_page: 100,
           page,
         });
-        const list = data as Array<{ name: string; archived?: boolean }>;
+        const list = data;
         for (const r of list) if (opts?.archived || !r.archived) all.push(r.name);
         if (list.length < 100) return all;
       }

@@ -51,7 +51,7 @@ async function probotAppClient(env: NodeJS.ProcessEnv): Promise<GitHubClient> {
   const { Probot } = await import('probot');
   const { pino } = await import('pino');
   const probot = new Probot({ appId, privateKey, baseUrl, log: pino({ level: 'silent' }) });
-  return (await probot.auth()) as unknown as GitHubClient;
+  return probot.auth();
 }
 
 export async function redeliverCommand(

@@ -20,7 +20,7 @@ export function startAppRecovery(
     const gh = await app.auth();
     limitRequestTime(gh, rt.requestTimeoutMs);
     retrySecondaryLimits(gh, rt.secondaryRetry);
-    return gh as unknown as GitHubClient;
+    return gh;
   };
   const recovery = startRecovery(
     {

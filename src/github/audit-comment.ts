@@ -7,7 +7,7 @@ export interface ExistingComment {
 }
 
 interface RestComment {
-  id: number;
+  id: number | bigint;
   body?: string | null;
   user?: { login: string; type: string } | null;
   performed_via_github_app?: { id: number } | null;
@@ -30,7 +30,7 @@ export function pickAuditComment(
     const byApp =
       c.performed_via_github_app?.id === app.id ||
       (c.user?.type === 'Bot' && c.user.login.toLowerCase() === app.botLogin.toLowerCase());
-    if (byApp) return { id: c.id, body };
+    if (byApp) return { id: Number(c.id), body };
   }
   return null;
 }
@@ -50,7 +50,7 @@ export async function findAuditComment(
       per_page: 100,
       page,
     });
-    const comments = data as RestComment[];
+    const comments: RestComment[] = data;
     const found = pickAuditComment(comments, app);
     if (found) return found;
     if (comments.length < 100) return null;

@@ -57,25 +57,13 @@ export async function findCheckRun(
     filter: 'latest',
     per_page: 100,
   });
-  const runs = (data.check_runs ?? []) as Array<{
-    id: number;
-    status: string;
-    conclusion: string | null;
-    head_sha: string;
-    app?: { id: number } | null;
-    output?: {
-      title: string | null;
-      summary: string | null;
-      text: string | null;
-      annotations_count?: number;
-    };
-  }>;
+  const runs = data.check_runs;
   const ours = runs
     .filter((r) => r.head_sha === sha && (r.app?.id === undefined || r.app.id === appId))
-    .sort((a, b) => b.id - a.id)[0];
+    .sort((a, b) => Number(b.id) - Number(a.id))[0];
   if (!ours) return null;
   return {
-    id: ours.id,
+    id: Number(ours.id),
     status: ours.status,
     conclusion: ours.conclusion,
     title: ours.output?.title ?? null,

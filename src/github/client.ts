@@ -1,12 +1,22 @@
 import type { PageInfoForward } from './queries/common.js';
-/** The part of an Octokit instance (Probot's `context.octokit`) the adapter uses. */
+import type { Endpoints, RequestParameters } from '@octokit/types';
+
+/**
+ * The part of Probot's Octokit (a webhook's `context.octokit`) the adapter uses. A REST request
+ * names one of GitHub's documented routes, `request('GET /repos/{owner}/{repo}/pulls/{pull_number}',
+ * ...)`: it takes that route's parameters and answers that route's shape, both from GitHub's
+ * OpenAPI description (`@octokit/openapi-types`). A route GitHub does not document does not compile.
+ */
 export interface GitHubClient {
-  graphql: <T>(query: string, vars?: Record<string, unknown>) => Promise<T>;
-  request: (
-    route: string,
-    params?: Record<string, unknown>,
-  ) => Promise<{ data: any; status: number; headers: Record<string, any> }>;
+  request<R extends keyof Endpoints>(
+    route: R,
+    params?: Endpoints[R]['parameters'] & RequestParameters,
+  ): Promise<Endpoints[R]['response']>;
+  graphql<T>(query: string, vars?: RequestParameters): Promise<T>;
 }
+
+/** A REST answer's body, by route. */
+export type Answer<R extends keyof Endpoints> = Endpoints[R]['response']['data'];
 
 /** A short account of an Octokit or GraphQL error, for messages people read. */
 export function describeError(err: unknown): string {

@@ -8,7 +8,7 @@
  * event then reaches the app as any other and goes through the same handlers.
  */
 
-import { describeError, type GitHubClient } from './client.js';
+import { describeError, type Answer, type GitHubClient } from './client.js';
 
 /** The fields of GitHub's `hook-delivery-item` the round reads. */
 export interface DeliveryItem {
@@ -22,6 +22,23 @@ export interface DeliveryItem {
   action: string | null;
   installation_id: number | null;
   repository_id: number | null;
+}
+
+/** GitHub's ids are 64-bit integers; the ones it sends fit in a JavaScript number. */
+function deliveryItem(d: Answer<'GET /app/hook/deliveries'>[number]): DeliveryItem {
+  const id = (n: number | bigint | null) => (n === null ? null : Number(n));
+  return {
+    id: Number(d.id),
+    guid: d.guid,
+    delivered_at: d.delivered_at,
+    redelivery: d.redelivery,
+    status: d.status,
+    status_code: d.status_code,
+    event: d.event,
+    action: d.action,
+    installation_id: id(d.installation_id),
+    repository_id: id(d.repository_id),
+  };
 }
 
 /** What one event looked like in the deliveries listed. */
@@ -99,7 +116,7 @@ export async function listDeliveriesSince(
       per_page: 100,
       ...(cursor ? { cursor } : {}),
     });
-    const list = data as DeliveryItem[];
+    const list = data.map(deliveryItem);
     for (const d of list) {
       if (Date.parse(d.delivered_at) < sinceMs) return { items, truncated: false };
       items.push(d);

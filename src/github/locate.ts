@@ -24,9 +24,7 @@ export async function pullRequestsForCommit(
     commit_sha: sha,
     per_page: 100,
   });
-  return (data as Array<{ number: number; state: string; head: { sha: string } }>)
-    .filter((p) => p.state === 'open' && p.head.sha === sha)
-    .map((p) => p.number);
+  return data.filter((p) => p.state === 'open' && p.head.sha === sha).map((p) => p.number);
 }
 
 /** At most this many open PRs are re-evaluated after a policy change (100 a page). */
@@ -53,12 +51,11 @@ export async function openPullRequests(
       per_page: 100,
       page,
     });
-    const prs = data as Array<{ number: number; head?: { sha?: string } }>;
-    for (const p of prs) {
+    for (const p of data) {
       numbers.push(p.number);
       if (typeof p.head?.sha === 'string') heads[p.number] = p.head.sha;
     }
-    if (prs.length < 100) return { numbers, heads, truncated: false };
+    if (data.length < 100) return { numbers, heads, truncated: false };
   }
   return { numbers: numbers.slice(0, MAX_OPEN_PRS), heads, truncated: true };
 }
@@ -123,11 +120,7 @@ export async function installationRepositories(
     const { data } = await reading('the installation\u2019s repositories', () =>
       gh.request('GET /installation/repositories', { per_page: 100, page }),
     );
-    const list = (data?.repositories ?? []) as Array<{
-      name: string;
-      archived?: boolean;
-      owner: { login: string };
-    }>;
+    const list = data.repositories;
     for (const r of list) if (!r.archived) repos.push({ owner: r.owner.login, repo: r.name });
     if (list.length < 100) return { repos, truncated: false };
     if (page * 100 >= MAX_INSTALLATION_REPOS) return { repos, truncated: true };

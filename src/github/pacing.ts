@@ -16,6 +16,7 @@
  */
 
 import Bottleneck from 'bottleneck';
+import type { ProbotOctokit } from 'probot';
 import type { GitHubClient } from './client.js';
 import { limitRequestTime } from './request-timeout.js';
 import {
@@ -205,23 +206,9 @@ export interface PacingOptions {
   secondaryRetry?: SecondaryRetryOptions;
 }
 
-/** The part of Probot's Octokit the pacing builds on. */
-interface HookedOctokit {
-  request: (route: string, params?: Record<string, unknown>) => Promise<any>;
-  graphql: <T>(query: string, vars?: Record<string, unknown>) => Promise<T>;
-  hook: {
-    wrap: (
-      name: 'request',
-      fn: (request: (o: RequestOptions) => Promise<unknown>, o: RequestOptions) => unknown,
-    ) => void;
-  };
-}
-type RequestOptions = { method?: string; url?: string } & Record<string, unknown>;
-type OctokitClass = new (options: Record<string, unknown>) => HookedOctokit;
-
 /** What a webhook handler's context offers: Probot's Octokit and the payload. */
 export interface EventContext {
-  octokit: unknown;
+  octokit: ProbotOctokit;
   payload: unknown;
 }
 
@@ -243,7 +230,7 @@ export class Pacing {
    * handler's own Octokit as Probot made it.
    */
   client(context: EventContext): GitHubClient {
-    const base = context.octokit as HookedOctokit;
+    const base = context.octokit;
     const raw = (context.payload as { installation?: { id?: unknown } } | null)?.installation?.id;
     const id = typeof raw === 'number' && typeof base?.constructor === 'function' ? raw : null;
     let byId = this.clients.get(base);
@@ -253,7 +240,7 @@ export class Pacing {
       client =
         id === null
           ? this.harden(base)
-          : this.forInstallation(base.constructor as OctokitClass, id);
+          : this.forInstallation(base.constructor as typeof ProbotOctokit, id);
       byId.set(id, client);
     }
     return client;
@@ -265,7 +252,7 @@ export class Pacing {
    * Probot's throttling, keyed by the installation; the reader turns it off and goes through
    * {@link ReadPacer} instead.
    */
-  private forInstallation(Octokit: OctokitClass, id: number): GitHubClient {
+  private forInstallation(Octokit: typeof ProbotOctokit, id: number): GitHubClient {
     const key = String(id);
     const writer = new Octokit({ auth: { installationId: id }, throttle: { id: key } });
     const reader = new Octokit({ auth: { installationId: id }, throttle: { enabled: false } });
@@ -275,7 +262,9 @@ export class Pacing {
       // must not wait for a slot the read that needs it is holding.
       if (!graphql && !isRead(`${String(options.method ?? 'GET')} /`)) return request(options);
       try {
-        return await this.reads.schedule(key, graphql ? 'graphql' : 'rest', () => request(options));
+        return await this.reads.schedule(key, graphql ? 'graphql' : 'rest', async () =>
+          request(options),
+        );
       } catch (err) {
         if (isSecondaryLimit(err)) {
           const retry = this.options.secondaryRetry ?? DEFAULT_SECONDARY_RETRY;
@@ -284,18 +273,18 @@ export class Pacing {
         throw err;
       }
     });
-    this.harden(writer);
-    this.harden(reader);
+    const writes = this.harden(writer);
+    const reads = this.harden(reader);
     return {
       graphql: (query, vars) =>
-        isMutation(query) ? writer.graphql(query, vars) : reader.graphql(query, vars),
+        isMutation(query) ? writes.graphql(query, vars) : reads.graphql(query, vars),
       request: (route, params) =>
-        isRead(route, params) ? reader.request(route, params) : writer.request(route, params),
+        isRead(route, params) ? reads.request(route, params) : writes.request(route, params),
     };
   }
 
   /** A time limit on each request, and retries after secondary limits. */
-  private harden(octokit: HookedOctokit): GitHubClient {
+  private harden(octokit: ProbotOctokit): GitHubClient {
     limitRequestTime(octokit, this.options.requestTimeoutMs ?? 30_000);
     retrySecondaryLimits(octokit, this.options.secondaryRetry);
     return octokit;

@@ -190,9 +190,9 @@ export async function reconcile(
   };
   const botLogin = `${deps.app.slug}[bot]`;
   const appGh = await deps.appClient();
-  const installations = await pages<{ id: number }>(
+  const installations = await pages(
     (page) => appGh.request('GET /app/installations', { per_page: 100, page }),
-    (data) => data as { id: number }[],
+    (data) => data,
     limits.maxInstallations,
   );
   report.truncated ||= installations.truncated;
@@ -202,9 +202,9 @@ export async function reconcile(
     let repos: { owner: { login: string }; name: string; archived?: boolean }[];
     try {
       gh = await deps.installationClient(inst.id);
-      const listed = await pages<(typeof repos)[number]>(
+      const listed = await pages(
         (page) => gh.request('GET /installation/repositories', { per_page: 100, page }),
-        (data) => (data as { repositories: typeof repos }).repositories,
+        (data) => data.repositories,
         limits.maxRepositories - report.repositories,
       );
       report.truncated ||= listed.truncated;
@@ -279,9 +279,9 @@ export async function reconcile(
 }
 
 /** Reads `page=1,2,…` of a REST list until a short page or `max` items. */
-async function pages<T>(
-  get: (page: number) => Promise<{ data: unknown }>,
-  items: (data: unknown) => T[],
+async function pages<D, T>(
+  get: (page: number) => Promise<{ data: D }>,
+  items: (data: D) => T[],
   max: number,
 ): Promise<{ items: T[]; truncated: boolean }> {
   const out: T[] = [];

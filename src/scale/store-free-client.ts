@@ -11,20 +11,19 @@
  * either) with throttling off and no pacing: nothing of it lives in Redis. It keeps Octokit's
  * in-memory retries and the app's time limit on each request. It is used only for failing checks.
  */
+import type { ProbotOctokit } from 'probot';
 import type { GitHubClient } from '../github/client.js';
 import { limitRequestTime } from '../github/request-timeout.js';
 
-type OctokitClass = new (options: Record<string, unknown>) => GitHubClient;
-
 /** The client, or null when the event names no installation (then there is nothing else to use). */
 export function storeFreeClient(
-  context: { octokit: unknown; payload: unknown },
+  context: { octokit: ProbotOctokit; payload: unknown },
   requestTimeoutMs: number,
 ): GitHubClient | null {
   const id = (context.payload as { installation?: { id?: unknown } } | null)?.installation?.id;
-  const Octokit = (context.octokit as { constructor?: unknown } | null)?.constructor;
+  const Octokit = context.octokit?.constructor as typeof ProbotOctokit | undefined;
   if (typeof id !== 'number' || typeof Octokit !== 'function') return null;
-  const gh = new (Octokit as OctokitClass)({
+  const gh = new Octokit({
     auth: { installationId: id },
     throttle: { enabled: false },
   });

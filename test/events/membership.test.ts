@@ -7,7 +7,7 @@ import webhooks from '@octokit/webhooks-examples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAME } from '../../src/model/names.js';
 import { TeamCache } from '../../src/github/team-cache.js';
-import type { GitHubClient } from '../../src/github/client.js';
+import { clientDouble } from '../support/client-double.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
   membershipEvent,
@@ -93,7 +93,7 @@ describe('TeamCache.dropOrg', () => {
     let answer = ['sam'];
     let release: () => void = () => {};
     let calls = 0;
-    const gh = {
+    const gh = clientDouble({
       graphql: async () => {
         calls++;
         const members = answer;
@@ -111,7 +111,7 @@ describe('TeamCache.dropOrg', () => {
         };
       },
       request: async () => ({ data: {}, status: 200, headers: {} }),
-    } as unknown as GitHubClient;
+    });
     const cache = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
     expect(await cache.members(gh, 'acme', ['seniors'])).toEqual({ seniors: ['sam'] });
     cache.dropOrg('ACME');

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_NAME } from '../../src/model/names.js';
 import { completeSuperseded } from '../../src/github/check-run.js';
-import type { GitHubClient } from '../../src/github/client.js';
+import { clientDouble } from '../support/client-double.js';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { newState, startRunning, type Running } from './harness.js';
 
@@ -98,12 +98,12 @@ describe('a superseded commit', () => {
 describe('completeSuperseded', () => {
   function recorder() {
     const calls: { route: string; params: Record<string, unknown> }[] = [];
-    const gh = {
-      request: async (route: string, params: Record<string, unknown>) => {
+    const gh = clientDouble({
+      request: async (route, params) => {
         calls.push({ route, params });
         return { data: {} };
       },
-    } as unknown as GitHubClient;
+    });
     return { gh, calls };
   }
   const base = { title: null, summary: null, text: null };

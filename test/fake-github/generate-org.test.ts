@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { generateAuditOrg } from '../../src/fake-github/generate-org.js';
 import { startFakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
-import type { GitHubClient } from '../../src/github/client.js';
 import { readMergedPullRequests } from '../../src/github/audit/merged-prs.js';
 import { AuditRequestTotals } from '../../src/github/audit/requests.js';
 
@@ -46,7 +45,7 @@ describe('the generated audit org', () => {
       let read = 0;
       for (const full of org.repos) {
         const [owner, repo] = full.split('/') as [string, string];
-        for await (const batch of readMergedPullRequests(gh as unknown as GitHubClient, {
+        for await (const batch of readMergedPullRequests(gh, {
           owner,
           repo,
           since: org.since,

@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
 import { CHECK_NAME } from '../../src/model/names.js';
-import type { GitHubClient } from '../../src/github/client.js';
 import { evaluatePullRequest, withDeadline } from '../../src/github/evaluate-pr.js';
 import { TeamCache } from '../../src/github/team-cache.js';
 
@@ -49,7 +48,7 @@ async function setUp(latencyMs: number) {
     auth: 'test-token',
     baseUrl: `${fake.apiUrl}`,
     request: { retries: 0 },
-  }) as unknown as GitHubClient;
+  });
   const headSha = state.requirePull(REPO, number).headSha;
   const deps = {
     gh,

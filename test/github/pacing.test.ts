@@ -158,7 +158,7 @@ describe('pacing per installation', () => {
 
   it('the Octokit Probot hands a handler would queue the same queries a second apart', async () => {
     // The control: with Probot's throttling as shipped, GraphQL queries are paced as writes.
-    const octokit = (await probot.auth(ids.acme)) as unknown as GitHubClient;
+    const octokit = await probot.auth(ids.acme);
     seen.length = 0;
     await Promise.all([1, 2].map(() => read(octokit, 'acme')));
     const [a, b] = seen.filter((s) => s.graphql).sort((x, y) => x.start - y.start);

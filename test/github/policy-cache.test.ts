@@ -265,7 +265,7 @@ describe('loadPolicySource with a file cache against the fake GitHub', () => {
       baseUrl: fake.apiUrl,
       request: { retries: 0 },
       log: quiet,
-    }) as unknown as GitHubClient;
+    });
     const cache = newPolicyFileCache();
     const opts = { repoText: null, readExtends, cache };
 

@@ -6,7 +6,7 @@
  */
 import type { components } from '@octokit/openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GitHubClient } from '../../src/github/client.js';
+import { clientDouble } from '../support/client-double.js';
 import {
   failedEvents,
   listDeliveriesSince,
@@ -81,9 +81,8 @@ describe('listing deliveries', () => {
   function pagedClient(pages: DeliveryItem[][]) {
     const calls: Record<string, unknown>[] = [];
     const posted: number[] = [];
-    const gh: GitHubClient = {
-      graphql: () => Promise.reject(new Error('no GraphQL here')),
-      request: async (route, params = {}) => {
+    const gh = clientDouble({
+      request: async (route, params) => {
         if (route.startsWith('POST')) {
           posted.push(params.delivery_id as number);
           return { data: {}, status: 202, headers: {} };
@@ -96,7 +95,7 @@ describe('listing deliveries', () => {
             : undefined;
         return { data: pages[i], status: 200, headers: link ? { link } : {} };
       },
-    };
+    });
     return { gh, calls, posted };
   }
 
@@ -212,8 +211,7 @@ describe('two runners sharing one Redis', () => {
     let inside = 0;
     let most = 0;
     let rounds = 0;
-    const gh: GitHubClient = {
-      graphql: () => Promise.reject(new Error('unused')),
+    const gh = clientDouble({
       request: async () => {
         inside++;
         most = Math.max(most, inside);
@@ -222,7 +220,7 @@ describe('two runners sharing one Redis', () => {
         rounds++;
         return { data: [], status: 200, headers: {} };
       },
-    };
+    });
     const runner = () => {
       const lock = new RedisLock({ redis: server.url, prefix: 'recovery-test:' });
       locks.push(lock);

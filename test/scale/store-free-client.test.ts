@@ -5,16 +5,16 @@
 import { pino } from 'pino';
 import { ProbotOctokit } from 'probot';
 import { describe, expect, it } from 'vitest';
-import type { GitHubClient } from '../../src/github/client.js';
 import { TeamCache } from '../../src/github/team-cache.js';
 import { failOnLockError } from '../../src/scale/lock-failure.js';
 import { LockError } from '../../src/scale/redis-lock.js';
 import { storeFreeClient } from '../../src/scale/store-free-client.js';
+import { clientDouble } from '../support/client-double.js';
 
 function recorder(fail: boolean) {
   const calls: string[] = [];
-  const gh = {
-    request: async (route: string) => {
+  const gh = clientDouble({
+    request: async (route) => {
       calls.push(route);
       if (fail) throw new Error('the throttling store did not answer');
       if (route.startsWith('GET')) return { data: { check_runs: [] }, status: 200, headers: {} };
@@ -23,7 +23,7 @@ function recorder(fail: boolean) {
     graphql: async () => {
       throw new Error('unused');
     },
-  } as unknown as GitHubClient;
+  });
   return { gh, calls };
 }
 

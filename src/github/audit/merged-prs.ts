@@ -199,11 +199,7 @@ async function readRenames(
         onRequest,
       );
       if (!Array.isArray(res.data)) fail(what, 'the answer is not a list of files');
-      for (const f of res.data as {
-        filename: string;
-        status: string;
-        previous_filename?: string;
-      }[]) {
+      for (const f of res.data) {
         const file: ChangedFile = { path: f.filename };
         if ((f.status === 'renamed' || f.status === 'copied') && f.previous_filename) {
           file.previousPath = f.previous_filename;

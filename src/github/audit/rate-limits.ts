@@ -8,6 +8,7 @@
  * its queries one after another, so it lets them go unspaced by default (`spacingMs`).
  */
 
+import type { Endpoints, RequestParameters } from '@octokit/types';
 import Bottleneck from 'bottleneck';
 import type { GitHubClient } from '../client.js';
 
@@ -161,7 +162,9 @@ export function withRateLimitWaits(
       retrying(`POST /graphql ${/^\s*query\s+(\w+)/.exec(query)?.[1] ?? ''}`.trim(), () =>
         gh.graphql<T>(query, vars),
       ),
-    request: (route: string, params?: Record<string, unknown>) =>
-      retrying(route, () => gh.request(route, params)),
+    request: <R extends keyof Endpoints>(
+      route: R,
+      params?: Endpoints[R]['parameters'] & RequestParameters,
+    ) => retrying(route, () => gh.request(route, params)),
   };
 }

@@ -4,6 +4,7 @@
  * to the caller's `onRequest`, so a progress bar can show them and a benchmark can count them.
  */
 
+import type { Endpoints, RequestParameters } from '@octokit/types';
 import { reading, type GitHubClient } from '../client.js';
 import type { AuditRateLimit } from '../queries/audit.js';
 
@@ -76,13 +77,13 @@ export async function auditQuery<T extends { rateLimit: AuditRateLimit | null }>
 }
 
 /** A REST request of the audit, reported to `onRequest` once answered. */
-export async function auditRest(
+export async function auditRest<R extends keyof Endpoints>(
   gh: GitHubClient,
   what: string,
-  route: string,
-  params: Record<string, unknown>,
+  route: R,
+  params: Endpoints[R]['parameters'] & RequestParameters,
   onRequest: OnRequest | undefined,
-): ReturnType<GitHubClient['request']> {
+): Promise<Endpoints[R]['response']> {
   try {
     return await reading(what, () => gh.request(route, params));
   } finally {

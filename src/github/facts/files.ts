@@ -95,9 +95,7 @@ async function readFilesRest(
       }),
     );
     if (!Array.isArray(res.data)) fail(what, 'the answer is not a list of files');
-    const files = (
-      res.data as { filename: string; status: string; previous_filename?: string }[]
-    ).map((f) => {
+    const files = res.data.map((f) => {
       const file: ChangedFile = { path: f.filename };
       if ((f.status === 'renamed' || f.status === 'copied') && f.previous_filename) {
         file.previousPath = f.previous_filename;
@@ -134,7 +132,7 @@ function mergeFirstPage(first: ChangedFile[], rest: ChangedFile[]): ChangedFile[
   return out;
 }
 
-function hasNextLink(headers: Record<string, any> | undefined): boolean {
+function hasNextLink(headers: { link?: string } | undefined): boolean {
   const link = headers?.link;
   return typeof link === 'string' && /<[^>]*>\s*;\s*rel="next"/.test(link);
 }

@@ -3,7 +3,6 @@ import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryCost } from '../../../src/fake-github/primary-limits.js';
 import { startFakeGitHub, type FakeGitHub } from '../../../src/fake-github/server.js';
-import type { GitHubClient } from '../../../src/github/client.js';
 import { readMergedPullRequests } from '../../../src/github/audit/merged-prs.js';
 import { readPolicyHistory } from '../../../src/github/audit/policy-history.js';
 import {
@@ -74,7 +73,7 @@ describe('waiting out a rate limit', () => {
       log: quiet,
       retry: { enabled: false },
       throttle: { enabled: false },
-    }) as unknown as GitHubClient;
+    });
     // The hour passes on a clock of the test's: each wait moves it on instead of sleeping.
     const gh = withRateLimitWaits(octokit, {
       onWait: (w) => waits.push(w),
@@ -131,7 +130,7 @@ describe('waiting out a rate limit', () => {
       log: quiet,
       retry: { enabled: false },
       throttle: auditThrottle({ onWait: (w) => waits.push(w) }),
-    }) as unknown as GitHubClient;
+    });
     const first = await gh.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'pay' });
     const second = await gh.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'pay' });
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -152,7 +151,7 @@ describe('waiting out a rate limit', () => {
       log: quiet,
       retry: { enabled: false },
       throttle: { enabled: false },
-    }) as unknown as GitHubClient;
+    });
     let clock = Date.parse('2026-12-01T10:00:00Z');
     const gh = withRateLimitWaits(octokit, {
       onWait: (w) => waits.push(w),

@@ -187,5 +187,5 @@ export async function serve(
     request: { retries: 0 },
     log: quiet,
   });
-  return { fake, gh: gh as unknown as GitHubClient };
+  return { fake, gh };
 }
