@@ -21,7 +21,7 @@ import { compilePathMatcher, countMatches } from '../src/policy/globs.js';
 import { parsePolicy } from '../src/policy/load.js';
 import type { Policy } from '../src/model/policy.js';
 import { startApp, type App, type AuditRecord, type Measured } from './harness.js';
-import { auditGoal, auditLines, runAuditBench } from './audit.js';
+import { auditCommandGoal, auditCommandLines, runAuditCommandBench } from './audit-command.js';
 import { runLatency } from './latency.js';
 import {
   count,
@@ -574,7 +574,7 @@ function matching() {
 
 // ---------------------------------------------------------------------------------------------
 
-/** `--audit`: the audit's read of a generated org of 10,000 merged PRs, on its own (about 2 minutes). */
+/** `--audit`: the whole `audit` command over a generated org of 10,000 merged PRs, twice. */
 async function auditOnly(): Promise<void> {
   say('# AI Governance benchmark: the audit');
   say();
@@ -583,16 +583,17 @@ async function auditOnly(): Promise<void> {
   );
   say();
   say(
-    "- The audit's reader (`readMergedPullRequests`, `readPolicyHistory`) against the fake GitHub in this process, which charges GitHub's documented GraphQL points.\n" +
-      '- Every request counts: GraphQL batches, follow-up pages, REST file pages for renames, co-author look-ups, policy histories.',
+    "- `ai-governance audit` in this process against the fake GitHub (which charges GitHub's documented GraphQL points), with a token, a fresh `--db` and the report written to a temp folder.\n" +
+      '- Every request the fake served counts: GraphQL batches, follow-up pages, REST file pages for renames, co-author look-ups, policy histories, team members, the repository list.\n' +
+      '- Then a second run over the same `--db`: it reads only what is new (nothing, here).',
   );
   say();
-  const a = await runAuditBench();
-  for (const line of auditLines(a)) say(line);
+  const a = await runAuditCommandBench();
+  for (const line of auditCommandLines(a)) say(line);
   say();
   say('## Goals');
   say();
-  say(goalLine(auditGoal(a)));
+  say(goalLine(auditCommandGoal(a)));
 }
 
 async function main(): Promise<void> {
