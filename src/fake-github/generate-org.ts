@@ -8,7 +8,8 @@
 
 import { prng } from './generate.js';
 import { markReadyForReview, mergePullRequest } from './merged.js';
-import type { CommitSpec, FakeGitHubState, FileSpec } from './state.js';
+import type { FakeGitHubState } from './state.js';
+import type { CommitSpec, FileSpec } from './model.js';
 
 export interface AuditOrgSpec {
   org?: string;

@@ -4,7 +4,8 @@
  * gives the same data.
  */
 
-import type { CommitSpec, FakeGitHubState, FileSpec } from './state.js';
+import type { FakeGitHubState } from './state.js';
+import type { CommitSpec, FileSpec } from './model.js';
 
 /** A small, fast, seedable generator (mulberry32). */
 export function prng(seed: number): () => number {

@@ -1,4 +1,5 @@
 /** The loopback fake of the GitHub API: its state, server, webhooks and generated data. */
+export * from './model.js';
 export * from './state.js';
 export * from './server.js';
 export * from './webhooks.js';

@@ -7,7 +7,8 @@
 
 import type { GqlObject } from './graphql.js';
 import { nodeId } from './shapes.js';
-import type { FakeCommit, FakeGitHubState, FakePullRequest, FakeRepo } from './state.js';
+import type { FakeGitHubState } from './state.js';
+import type { FakeCommit, FakePullRequest, FakeRepo } from './model.js';
 
 /** How a pull request was merged: a merge commit with two parents, or one squashed commit. */
 export type MergeMethod = 'merge' | 'squash';

@@ -6,7 +6,8 @@
 
 import type { RateState } from './primary-limits.js';
 import type { Hosts } from './shapes.js';
-import type { FakeGitHubState, FakePullRequest, FakeRepo } from './state.js';
+import type { FakeGitHubState } from './state.js';
+import type { FakePullRequest, FakeRepo } from './model.js';
 
 export const DOCS = 'https://docs.github.com/rest';
 

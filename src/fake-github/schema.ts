@@ -9,15 +9,15 @@
 import { FieldError, type GqlObject } from './graphql.js';
 import { historyFields, mergeFields, readyForReviewItems } from './merged.js';
 import { nodeId } from './shapes.js';
+import type { FakeGitHubState } from './state.js';
 import type {
   FakeCheckRun,
   FakeCommit,
-  FakeGitHubState,
   FakePullRequest,
   FakeRepo,
   GitPerson,
   ReviewerRef,
-} from './state.js';
+} from './model.js';
 
 /** GitHub's largest page on any connection. */
 export const MAX_PAGE = 100;

@@ -4,11 +4,11 @@
  */
 
 import { createHash } from 'node:crypto';
+import type { FakeGitHubState } from './state.js';
 import type {
   FakeCheckRun,
   FakeComment,
   FakeCommit,
-  FakeGitHubState,
   FakeLabel,
   FakePullRequest,
   FakeRepo,
@@ -16,7 +16,7 @@ import type {
   FakeTeam,
   GitPerson,
   ReviewerRef,
-} from './state.js';
+} from './model.js';
 
 /** Where links in the JSON point: GitHub's own hosts unless a server says otherwise. */
 export interface Hosts {

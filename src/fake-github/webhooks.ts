@@ -22,7 +22,8 @@ import {
   userJson,
   type Hosts,
 } from './shapes.js';
-import type { FakeCommit, FakeGitHubState, FakeRepo } from './state.js';
+import type { FakeGitHubState } from './state.js';
+import type { FakeCommit, FakeRepo } from './model.js';
 
 export interface WebhookDelivery {
   /** The delivery GUID (`X-GitHub-Delivery`). */

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
 import { CHECK_NAME } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState, type OpenPullRequestSpec } from '../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { OpenPullRequestSpec } from '../../src/fake-github/model.js';
 import { pullRequestEvent, sendWebhook } from '../../src/fake-github/webhooks.js';
 
 const SECRET = 'detect-e2e-webhook-secret';

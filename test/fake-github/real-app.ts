@@ -10,7 +10,8 @@ import { expect } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
 import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState, type FakeCheckRun } from '../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeCheckRun } from '../../src/fake-github/model.js';
 import { sendWebhook, type WebhookDelivery } from '../../src/fake-github/webhooks.js';
 
 const SECRET = 'fake-webhook-secret';

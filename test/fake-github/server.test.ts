@@ -11,7 +11,8 @@ import { readExtends } from '../../src/policy/load.js';
 import { COMMENT_MARKER } from '../../src/model/names.js';
 import { encodeCursor } from '../../src/fake-github/schema.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState, type FileSpec } from '../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FileSpec } from '../../src/fake-github/model.js';
 
 const TOKEN = 'ghs_test_token';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };

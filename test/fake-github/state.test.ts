@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeGitHubState, parseCoAuthors } from '../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../src/fake-github/state.js';
+import { parseCoAuthors } from '../../src/fake-github/state/repos.js';
 
 const REPO = 'acme/api';
 

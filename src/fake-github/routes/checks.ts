@@ -4,7 +4,7 @@
  */
 
 import { checkRunJson } from '../shapes.js';
-import type { FakeAnnotation, FakeCheckRun, FakeCheckRunAction } from '../state.js';
+import type { FakeAnnotation, FakeCheckRun, FakeCheckRunAction } from '../model.js';
 import {
   HttpError,
   invalid,

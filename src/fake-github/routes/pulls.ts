@@ -5,7 +5,7 @@
 
 import { PR_COMMITS_LIMIT, PR_FILES_LIMIT } from '../schema.js';
 import { commitJson, fileJson, pullJson, pullSimpleJson, reviewJson } from '../shapes.js';
-import type { FakePullRequest } from '../state.js';
+import type { FakePullRequest } from '../model.js';
 import {
   HttpError,
   pagedList,

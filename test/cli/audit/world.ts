@@ -5,7 +5,8 @@
  * override, a renamed critical file, a repository without a policy of its own).
  */
 import { mergePullRequest } from '../../../src/fake-github/merged.js';
-import { FakeGitHubState, type FileSpec } from '../../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../../src/fake-github/state.js';
+import type { FileSpec } from '../../../src/fake-github/model.js';
 import { recordBlock } from '../../../src/render/record.js';
 
 export const ORG = 'acme';

@@ -5,7 +5,8 @@ import {
   type StartOptions,
 } from '../../../src/fake-github/server.js';
 import { markReadyForReview, mergePullRequest } from '../../../src/fake-github/merged.js';
-import { FakeGitHubState, type FileSpec } from '../../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../../src/fake-github/state.js';
+import type { FileSpec } from '../../../src/fake-github/model.js';
 import type { GitHubClient } from '../../../src/github/client.js';
 
 /**
