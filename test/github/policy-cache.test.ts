@@ -19,38 +19,54 @@ import {
   BoundedCache,
   loadPolicySource,
   newPolicyFileCache,
+  type PolicyFileCache,
   type ReadExtends,
 } from '../../src/github/policy-source.js';
 import { TeamCache } from '../../src/github/team-cache.js';
 import { readExtends } from '../../src/policy/load.js';
 import { POLICY_PATH } from '../../src/model/names.js';
-
-const API = 'https://api.github.com';
-const PATH = '.github%2Fai-governance.yml';
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-function client(): GitHubClient {
-  return new Octokit({ auth: 'x', baseUrl: API, request: { retries: 0 }, log: quiet });
-}
-
-function fileAnswer(text: string) {
-  return {
-    type: 'file',
-    encoding: 'base64',
-    size: Buffer.byteLength(text),
-    name: 'ai-governance.yml',
-    path: POLICY_PATH,
-    content: Buffer.from(text, 'utf8').toString('base64'),
-    sha: '3d21ec53a331a6f037a91c368710b99387d012c1',
-  };
-}
+import { API, contentsRoute, fileAnswer, nockClient, quiet } from '../support/rest-nock.js';
 
 const noExtends: ReadExtends = () => ({ ok: true, target: null });
 
-/** Records the If-None-Match header of every contents request nock answers. */
-function conditional(): { seen: (string | undefined)[]; header: (v: string | string[]) => void } {
-  const seen: (string | undefined)[] = [];
-  return { seen, header: (v) => seen.push(Array.isArray(v) ? v[0] : v) };
+/** One read of a policy file: what GitHub answers, and the If-None-Match it must be asked with. */
+interface PolicyRead {
+  /** 200 by default. */
+  status?: number;
+  /** A file with this text; otherwise `body`, or nothing. */
+  text?: string;
+  body?: object;
+  etag?: string;
+  ifNoneMatch?: string;
+}
+
+/**
+ * Answers the reads of a repository's policy file in order, and gives the If-None-Match header
+ * each read was sent with (undefined for an unconditional read).
+ */
+function policyReads(fullName: string, ...reads: PolicyRead[]): (string | undefined)[] {
+  const sent: (string | undefined)[] = [];
+  const route = contentsRoute(fullName, POLICY_PATH);
+  for (const read of reads) {
+    const asked = nock(API).get(route);
+    if (read.ifNoneMatch) asked.matchHeader('if-none-match', read.ifNoneMatch);
+    asked.reply(function () {
+      const header = this.req.headers['if-none-match'];
+      sent.push(Array.isArray(header) ? header[0] : header);
+      const body = read.text === undefined ? (read.body ?? '') : fileAnswer(POLICY_PATH, read.text);
+      return [read.status ?? 200, body, read.etag ? { ETag: read.etag } : {}];
+    });
+  }
+  return sent;
+}
+
+/** acme/<repo>'s policy source, known to have no file of its own, through `cache`. */
+function loadOrgPolicy(cache: PolicyFileCache, repo = 'api', owner = 'acme') {
+  return loadPolicySource(nockClient(), owner, repo, {
+    repoText: null,
+    readExtends: noExtends,
+    cache,
+  });
 }
 
 afterEach(() => {
@@ -109,18 +125,15 @@ describe('BoundedCache', () => {
 describe('loadPolicySource with a file cache: conditional reads', () => {
   it('reads the org file once, then asks with If-None-Match and uses the text on a 304', async () => {
     const cache = newPolicyFileCache();
-    const inm = conditional();
-    const scope = nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1 # org\n'), { ETag: 'W/"v1"' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .matchHeader('if-none-match', (v) => (inm.header(v), v === 'W/"v1"'))
-      .reply(304, '', { ETag: 'W/"v1"' });
-    const opts = { repoText: null, readExtends: noExtends, cache };
-    const first = await loadPolicySource(client(), 'acme', 'api', opts);
-    const second = await loadPolicySource(client(), 'acme', 'web', opts);
-    expect(scope.isDone()).toBe(true);
-    expect(inm.seen).toEqual(['W/"v1"']);
+    const sent = policyReads(
+      'acme/.github',
+      { text: 'version: 1 # org\n', etag: 'W/"v1"' },
+      { ifNoneMatch: 'W/"v1"', status: 304, etag: 'W/"v1"' },
+    );
+    const first = await loadOrgPolicy(cache, 'api');
+    const second = await loadOrgPolicy(cache, 'web');
+    expect(nock.isDone()).toBe(true);
+    expect(sent).toEqual([undefined, 'W/"v1"']);
     const layers = [{ file: 'acme/.github:.github/ai-governance.yml', text: 'version: 1 # org\n' }];
     expect(first).toEqual({ kind: 'layers', layers });
     expect(second).toEqual({ kind: 'layers', layers });
@@ -128,19 +141,15 @@ describe('loadPolicySource with a file cache: conditional reads', () => {
 
   it('takes the new text and ETag when the file changed', async () => {
     const cache = newPolicyFileCache();
-    nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1 # old\n'), { ETag: '"v1"' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .matchHeader('if-none-match', '"v1"')
-      .reply(200, fileAnswer('version: 1 # new\n'), { ETag: '"v2"' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .matchHeader('if-none-match', '"v2"')
-      .reply(304, '');
-    const opts = { repoText: null, readExtends: noExtends, cache };
-    await loadPolicySource(client(), 'acme', 'api', opts);
-    const changed = await loadPolicySource(client(), 'acme', 'api', opts);
-    const same = await loadPolicySource(client(), 'acme', 'api', opts);
+    policyReads(
+      'acme/.github',
+      { text: 'version: 1 # old\n', etag: '"v1"' },
+      { ifNoneMatch: '"v1"', text: 'version: 1 # new\n', etag: '"v2"' },
+      { ifNoneMatch: '"v2"', status: 304 },
+    );
+    await loadOrgPolicy(cache);
+    const changed = await loadOrgPolicy(cache);
+    const same = await loadOrgPolicy(cache);
     expect(nock.isDone()).toBe(true);
     expect(changed).toMatchObject({ layers: [{ text: 'version: 1 # new\n' }] });
     expect(same).toEqual(changed);
@@ -148,41 +157,35 @@ describe('loadPolicySource with a file cache: conditional reads', () => {
 
   it('forgets a file that is gone (404): none, and the next read is unconditional', async () => {
     const cache = newPolicyFileCache();
-    const inm = conditional();
-    nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1\n'), { ETag: '"v1"' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(404, { message: 'Not Found' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .matchHeader('if-none-match', (v) => (inm.header(v), true))
-      .reply(404, { message: 'Not Found' });
-    const opts = { repoText: null, readExtends: noExtends, cache };
-    await loadPolicySource(client(), 'acme', 'api', opts);
-    expect(await loadPolicySource(client(), 'acme', 'api', opts)).toEqual({ kind: 'none' });
+    const sent = policyReads(
+      'acme/.github',
+      { text: 'version: 1\n', etag: '"v1"' },
+      { status: 404, body: { message: 'Not Found' } },
+      { status: 404, body: { message: 'Not Found' } },
+    );
+    await loadOrgPolicy(cache);
+    expect(await loadOrgPolicy(cache)).toEqual({ kind: 'none' });
     expect(cache.size).toBe(0);
-    expect(await loadPolicySource(client(), 'acme', 'api', opts)).toEqual({ kind: 'none' });
-    expect(inm.seen).toEqual([undefined]);
+    expect(await loadOrgPolicy(cache)).toEqual({ kind: 'none' });
+    expect(sent).toEqual([undefined, '"v1"', undefined]);
   });
 
   it('fails closed on a server error even with a cached copy, and drops the copy', async () => {
     const cache = newPolicyFileCache();
-    nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1\n'), { ETag: '"v1"' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(500, { message: 'Internal Server Error' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(403, { message: 'Resource not accessible by integration' });
-    const opts = { repoText: null, readExtends: noExtends, cache };
-    await loadPolicySource(client(), 'acme', 'api', opts);
-    expect(await loadPolicySource(client(), 'acme', 'api', opts)).toEqual({
+    policyReads(
+      'acme/.github',
+      { text: 'version: 1\n', etag: '"v1"' },
+      { status: 500, body: { message: 'Internal Server Error' } },
+      { status: 403, body: { message: 'Resource not accessible by integration' } },
+    );
+    await loadOrgPolicy(cache);
+    expect(await loadOrgPolicy(cache)).toEqual({
       kind: 'error',
       message:
         'could not read acme/.github:.github/ai-governance.yml: HTTP 500: Internal Server Error',
     });
     expect(cache.size).toBe(0);
-    expect(await loadPolicySource(client(), 'acme', 'api', opts)).toMatchObject({
+    expect(await loadOrgPolicy(cache)).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('HTTP 403'),
     });
@@ -190,23 +193,18 @@ describe('loadPolicySource with a file cache: conditional reads', () => {
 
   it('keeps nothing without an ETag, and nothing for an answer that is not a file', async () => {
     const cache = newPolicyFileCache();
-    const inm = conditional();
-    nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1\n'))
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .matchHeader('if-none-match', (v) => (inm.header(v), true))
-      .reply(200, { type: 'symlink', target: 'x' }, { ETag: '"s"' });
-    const opts = { repoText: null, readExtends: noExtends, cache };
-    expect(await loadPolicySource(client(), 'acme', 'api', opts)).toMatchObject({
-      kind: 'layers',
-    });
+    const sent = policyReads(
+      'acme/.github',
+      { text: 'version: 1\n' },
+      { body: { type: 'symlink', target: 'x' }, etag: '"s"' },
+    );
+    expect(await loadOrgPolicy(cache)).toMatchObject({ kind: 'layers' });
     expect(cache.size).toBe(0);
-    expect(await loadPolicySource(client(), 'acme', 'api', opts)).toMatchObject({
+    expect(await loadOrgPolicy(cache)).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('symlink'),
     });
-    expect(inm.seen).toEqual([undefined]);
+    expect(sent).toEqual([undefined, undefined]);
     expect(cache.size).toBe(0);
   });
 
@@ -216,15 +214,14 @@ describe('loadPolicySource with a file cache: conditional reads', () => {
       const m = /^_extends:\s*(.+)$/m.exec(text);
       return { ok: true, target: m ? m[1]!.trim() : null };
     };
-    nock(API)
-      .get(`/repos/acme/shared/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1 # base\n'), { ETag: '"b1"' })
-      .get(`/repos/acme/shared/contents/${PATH}`)
-      .matchHeader('if-none-match', '"b1"')
-      .reply(304, '');
+    policyReads(
+      'acme/shared',
+      { text: 'version: 1 # base\n', etag: '"b1"' },
+      { ifNoneMatch: '"b1"', status: 304 },
+    );
     const opts = { repoText: '_extends: shared\nversion: 1\n', readExtends: ext, cache };
-    const a = await loadPolicySource(client(), 'acme', 'api', opts);
-    const b = await loadPolicySource(client(), 'acme', 'api', opts);
+    const a = await loadPolicySource(nockClient(), 'acme', 'api', opts);
+    const b = await loadPolicySource(nockClient(), 'acme', 'api', opts);
     expect(nock.isDone()).toBe(true);
     expect(b).toEqual(a);
     expect(a).toMatchObject({ layers: [{ text: 'version: 1 # base\n' }, {}] });
@@ -232,17 +229,10 @@ describe('loadPolicySource with a file cache: conditional reads', () => {
 
   it('keys files by owner and repository without case', async () => {
     const cache = newPolicyFileCache();
-    nock(API)
-      .get(`/repos/Acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('version: 1\n'), { ETag: '"v1"' })
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .matchHeader('if-none-match', '"v1"')
-      .reply(304, '');
-    const opts = { repoText: null, readExtends: noExtends, cache };
-    await loadPolicySource(client(), 'Acme', 'api', opts);
-    expect(await loadPolicySource(client(), 'acme', 'web', opts)).toMatchObject({
-      kind: 'layers',
-    });
+    policyReads('Acme/.github', { text: 'version: 1\n', etag: '"v1"' });
+    policyReads('acme/.github', { ifNoneMatch: '"v1"', status: 304 });
+    await loadOrgPolicy(cache, 'api', 'Acme');
+    expect(await loadOrgPolicy(cache, 'web', 'acme')).toMatchObject({ kind: 'layers' });
     expect(nock.isDone()).toBe(true);
   });
 });
@@ -388,6 +378,23 @@ function teamClient(teams: Record<string, string[]>) {
   return { gh, calls };
 }
 
+/** A short-lived team cache, as the app keeps one. */
+function newTeamCache() {
+  return new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
+}
+
+interface ForRepo {
+  teams: TeamCache;
+  caches?: ReturnType<typeof newPolicyCaches>;
+  ownerIsOrg?: boolean;
+}
+
+/** policyForRepo for `owner/repo` given its own policy text; the owner is an org by default. */
+function forRepo(gh: GitHubClient, fullName: string, repoText: string | null, ctx: ForRepo) {
+  const [owner, repo] = fullName.split('/') as [string, string];
+  return policyForRepo(gh, owner, repo, { repoText, ownerIsOrg: true, ...ctx });
+}
+
 describe('policyForRepo with caches', () => {
   const TEAM_POLICY = `version: 1
 critical_paths:
@@ -399,12 +406,10 @@ critical_paths:
 
   it('hands evaluate the same policy object for every evaluation of the same text', async () => {
     const { gh } = teamClient({});
-    const caches = newPolicyCaches();
-    const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
-    const opts = { repoText: POLICY, ownerIsOrg: true, teams, caches };
-    const a = await policyForRepo(gh, 'acme', 'api', opts);
-    const b = await policyForRepo(gh, 'acme', 'api', opts);
-    const c = await policyForRepo(gh, 'acme', 'web', opts);
+    const ctx = { teams: newTeamCache(), caches: newPolicyCaches() };
+    const a = await forRepo(gh, 'acme/api', POLICY, ctx);
+    const b = await forRepo(gh, 'acme/api', POLICY, ctx);
+    const c = await forRepo(gh, 'acme/web', POLICY, ctx);
     expect(a.kind).toBe('policy');
     if (a.kind !== 'policy' || b.kind !== 'policy' || c.kind !== 'policy') return;
     expect(b.policy).toBe(a.policy);
@@ -414,21 +419,10 @@ critical_paths:
 
   it('still reads team members through the team cache, and still rejects unknown teams', async () => {
     const { gh, calls } = teamClient({ 'payments-seniors': ['sam'] });
-    const caches = newPolicyCaches();
-    const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
-    const ok = await policyForRepo(gh, 'acme', 'api', {
-      repoText: TEAM_POLICY,
-      ownerIsOrg: true,
-      teams,
-      caches,
-    });
+    const ctx = { teams: newTeamCache(), caches: newPolicyCaches() };
+    const ok = await forRepo(gh, 'acme/api', TEAM_POLICY, ctx);
     expect(ok).toMatchObject({ kind: 'policy', teams: { 'payments-seniors': ['sam'] } });
-    await policyForRepo(gh, 'acme', 'api', {
-      repoText: TEAM_POLICY,
-      ownerIsOrg: true,
-      teams,
-      caches,
-    });
+    await forRepo(gh, 'acme/api', TEAM_POLICY, ctx);
     // The org's file is asked for each time (its floor applies; a 404 has no ETag), teams once.
     expect(calls).toEqual([
       'GET /repos/{owner}/{repo}/contents/{path}',
@@ -437,28 +431,17 @@ critical_paths:
     ]);
 
     const other = teamClient({});
-    const missing = await policyForRepo(other.gh, 'other', 'api', {
-      repoText: TEAM_POLICY,
-      ownerIsOrg: true,
-      teams,
-      caches,
-    });
+    const missing = await forRepo(other.gh, 'other/api', TEAM_POLICY, ctx);
     expect(missing.kind).toBe('invalid');
-    const user = await policyForRepo(other.gh, 'someone', 'api', {
-      repoText: TEAM_POLICY,
-      ownerIsOrg: false,
-      teams,
-      caches,
-    });
+    const user = await forRepo(other.gh, 'someone/api', TEAM_POLICY, { ...ctx, ownerIsOrg: false });
     expect(user.kind).toBe('invalid');
   });
 
   it('gives repositories without a policy one frozen default with no actions', async () => {
     const { gh, calls } = teamClient({});
-    const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
-    const opts = { repoText: null, ownerIsOrg: true, teams, caches: newPolicyCaches() };
-    const a = await policyForRepo(gh, 'acme', 'api', opts);
-    const b = await policyForRepo(gh, 'acme', 'web', opts);
+    const ctx = { teams: newTeamCache(), caches: newPolicyCaches() };
+    const a = await forRepo(gh, 'acme/api', null, ctx);
+    const b = await forRepo(gh, 'acme/web', null, ctx);
     expect(a.kind).toBe('none');
     if (a.kind !== 'none' || b.kind !== 'none') return;
     expect(b.policy).toBe(a.policy);
@@ -478,48 +461,32 @@ critical_paths:
 
   it('reports an invalid policy from the cache with its own errors', async () => {
     const { gh } = teamClient({});
-    const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
-    const opts = {
-      repoText: 'version: 2\n',
-      ownerIsOrg: true,
-      teams,
-      caches: newPolicyCaches(),
-    };
-    const a = await policyForRepo(gh, 'acme', 'api', opts);
-    const b = await policyForRepo(gh, 'acme', 'api', opts);
+    const ctx = { teams: newTeamCache(), caches: newPolicyCaches() };
+    const a = await forRepo(gh, 'acme/api', 'version: 2\n', ctx);
+    const b = await forRepo(gh, 'acme/api', 'version: 2\n', ctx);
     expect(a.kind).toBe('invalid');
     expect(b).toEqual(a);
   });
 
   it('remembers where _extends points, and reports a bad _extends for each file', async () => {
     const { gh } = teamClient({});
-    const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
     const caches = newPolicyCaches();
+    const ctx = { teams: newTeamCache(), caches };
     const bad = '_extends: 42\nversion: 1\n';
-    const a = await policyForRepo(gh, 'acme', 'api', {
-      repoText: bad,
-      ownerIsOrg: true,
-      teams,
-      caches,
-    });
-    const b = await policyForRepo(gh, 'acme', 'web', {
-      repoText: bad,
-      ownerIsOrg: true,
-      teams,
-      caches,
-    });
+    const a = await forRepo(gh, 'acme/api', bad, ctx);
+    const b = await forRepo(gh, 'acme/web', bad, ctx);
     expect(a).toMatchObject({ kind: 'unreadable', message: expect.stringContaining('acme/api:') });
     expect(b).toMatchObject({ kind: 'unreadable', message: expect.stringContaining('acme/web:') });
-    await policyForRepo(gh, 'acme', 'api', { repoText: POLICY, ownerIsOrg: true, teams, caches });
+    await forRepo(gh, 'acme/api', POLICY, ctx);
     expect(caches.extends.size).toBe(3);
   });
 
   it('uses the process-wide caches when given none', async () => {
     const { gh } = teamClient({});
-    const teams = new TeamCache({ ttlMs: 60_000, maxEntries: 10 });
+    const ctx = { teams: newTeamCache() };
     const text = `${POLICY}# shared\n`;
-    const a = await policyForRepo(gh, 'acme', 'api', { repoText: text, ownerIsOrg: true, teams });
-    const b = await policyForRepo(gh, 'acme', 'api', { repoText: text, ownerIsOrg: true, teams });
+    const a = await forRepo(gh, 'acme/api', text, ctx);
+    const b = await forRepo(gh, 'acme/api', text, ctx);
     expect(a.kind === 'policy' && b.kind === 'policy' && a.policy === b.policy).toBe(true);
     expect(sharedPolicyCaches.parsed.size).toBeGreaterThan(0);
   });

@@ -1,41 +1,13 @@
-import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GitHubClient } from '../../src/github/facts.js';
 import {
   MAX_EXTENDS_DEPTH,
   loadPolicySource,
   parseExtendsTarget,
   type ReadExtends,
 } from '../../src/github/policy-source.js';
-
-const API = 'https://api.github.com';
-const PATH = '.github%2Fai-governance.yml';
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-function client(): GitHubClient {
-  return new Octokit({ auth: 'x', baseUrl: API, request: { retries: 0 }, log: quiet });
-}
-
-/** A contents API answer for a file, as GitHub gives it (base64 with line breaks). */
-function fileAnswer(path: string, text: string) {
-  const b64 = Buffer.from(text, 'utf8').toString('base64');
-  return {
-    type: 'file',
-    encoding: 'base64',
-    size: Buffer.byteLength(text),
-    name: path.split('/').pop(),
-    path,
-    content: b64.replace(/(.{60})/g, '$1\n'),
-    sha: '3d21ec53a331a6f037a91c368710b99387d012c1',
-  };
-}
-
-const notFound = {
-  message: 'Not Found',
-  documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content',
-  status: '404',
-};
+import { POLICY_PATH } from '../../src/model/names.js';
+import { API, contentsRoute, nockClient, notFound, serveFile } from '../support/rest-nock.js';
 
 /** Test stand-in for the policy module's reader: takes `_extends: <target>` from the text. */
 const readExtends: ReadExtends = (text) => {
@@ -57,6 +29,21 @@ const readExtends: ReadExtends = (text) => {
   return { ok: true, target: m ? m[1]!.trim() : null };
 };
 
+/** The policy source of acme/<repo>, given its own text (`undefined`: unknown, `null`: none). */
+function load(repoText: string | null | undefined, repo = 'api', reader = readExtends) {
+  return loadPolicySource(nockClient(), 'acme', repo, { repoText, readExtends: reader });
+}
+
+/** Serves the policy file of a repository once. */
+function policyFile(fullName: string, text: string) {
+  return serveFile(fullName, POLICY_PATH, text);
+}
+
+/** Answers one read of a repository's policy file with an HTTP error. */
+function policyFails(fullName: string, status: number, body: object) {
+  return nock(API).get(contentsRoute(fullName, POLICY_PATH)).reply(status, body);
+}
+
 afterEach(() => {
   nock.cleanAll();
 });
@@ -64,12 +51,9 @@ afterEach(() => {
 describe('loadPolicySource: where the policy comes from', () => {
   it('uses the repository text it is given, without reading anything', async () => {
     const files: string[] = [];
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: 'version: 1\n',
-      readExtends: (text, file) => {
-        files.push(file);
-        return readExtends(text, file);
-      },
+    const result = await load('version: 1\n', 'api', (text, file) => {
+      files.push(file);
+      return readExtends(text, file);
     });
     expect(result).toEqual({
       kind: 'layers',
@@ -78,112 +62,83 @@ describe('loadPolicySource: where the policy comes from', () => {
     expect(files).toEqual(['acme/api:.github/ai-governance.yml']);
   });
 
-  it("reads the repository's own file from its default branch when the text is not known", async () => {
-    const scope = nock(API)
-      .get(`/repos/acme/api/contents/${PATH}`)
-      .reply(200, fileAnswer('.github/ai-governance.yml', 'version: 1\ncritical_paths: []\n'));
-    const result = await loadPolicySource(client(), 'acme', 'api', {
+  it.each([
+    {
+      proves: "reads the repository's own file from its default branch when the text is not known",
       repoText: undefined,
-      readExtends,
-    });
+      holder: 'acme/api',
+      text: 'version: 1\ncritical_paths: []\n',
+    },
+    {
+      proves: "falls back to the organization's .github repository when the repository has no file",
+      repoText: null,
+      holder: 'acme/.github',
+      text: 'version: 1 # org\n',
+    },
+  ])('$proves', async ({ repoText, holder, text }) => {
+    const scope = policyFile(holder, text);
+    const result = await load(repoText);
     expect(scope.isDone()).toBe(true);
     expect(result).toEqual({
       kind: 'layers',
-      layers: [
-        { file: 'acme/api:.github/ai-governance.yml', text: 'version: 1\ncritical_paths: []\n' },
-      ],
-    });
-  });
-
-  it("falls back to the organization's .github repository when the repository has no file", async () => {
-    const scope = nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('.github/ai-governance.yml', 'version: 1 # org\n'));
-    const result = await loadPolicySource(client(), 'acme', 'api', { repoText: null, readExtends });
-    expect(scope.isDone()).toBe(true);
-    expect(result).toEqual({
-      kind: 'layers',
-      layers: [{ file: 'acme/.github:.github/ai-governance.yml', text: 'version: 1 # org\n' }],
+      layers: [{ file: `${holder}:.github/ai-governance.yml`, text }],
     });
   });
 
   it('reads both places when nothing is known and neither has a file: none', async () => {
-    const scope = nock(API)
-      .get(`/repos/acme/api/contents/${PATH}`)
-      .reply(404, notFound)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(404, notFound);
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: undefined,
-      readExtends,
-    });
-    expect(scope.isDone()).toBe(true);
+    const own = policyFails('acme/api', 404, notFound);
+    const org = policyFails('acme/.github', 404, notFound);
+    const result = await load(undefined);
+    expect(own.isDone() && org.isDone()).toBe(true);
     expect(result).toEqual({ kind: 'none' });
   });
 
   it('does not look in the .github repository twice when that is the repository itself', async () => {
-    const result = await loadPolicySource(client(), 'acme', '.github', {
+    expect(await load(null, '.github')).toEqual({ kind: 'none' });
+  });
+
+  it.each([
+    {
+      proves: 'fails closed on a server error for the repository file (not "none")',
+      fails: ['acme/api', 500, 'Internal Server Error'] as const,
+      repoText: undefined,
+    },
+    {
+      proves: 'fails closed on a server error for the organization file',
+      fails: ['acme/.github', 503, 'Service Unavailable'] as const,
       repoText: null,
-      readExtends,
-    });
-    expect(result).toEqual({ kind: 'none' });
-  });
-
-  it('fails closed on a server error for the repository file (not "none")', async () => {
-    nock(API)
-      .get(`/repos/acme/api/contents/${PATH}`)
-      .reply(500, { message: 'Internal Server Error' });
-    const result = await loadPolicySource(client(), 'acme', 'api', {
+    },
+    {
+      proves: 'fails closed when access is refused',
+      fails: ['acme/api', 403, 'Resource not accessible by integration'] as const,
       repoText: undefined,
-      readExtends,
-    });
-    expect(result).toEqual({
+    },
+  ])('$proves', async ({ fails: [fullName, status, message], repoText }) => {
+    policyFails(fullName, status, { message });
+    expect(await load(repoText)).toEqual({
       kind: 'error',
-      message: 'could not read acme/api:.github/ai-governance.yml: HTTP 500: Internal Server Error',
+      message: `could not read ${fullName}:.github/ai-governance.yml: HTTP ${status}: ${message}`,
     });
-  });
-
-  it('fails closed on a server error for the organization file', async () => {
-    nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(503, { message: 'Service Unavailable' });
-    const result = await loadPolicySource(client(), 'acme', 'api', { repoText: null, readExtends });
-    expect(result.kind).toBe('error');
-    expect((result as { message: string }).message).toMatch(
-      /^could not read acme\/\.github:\.github\/ai-governance\.yml: HTTP 503/,
-    );
-  });
-
-  it('fails closed when access is refused', async () => {
-    nock(API)
-      .get(`/repos/acme/api/contents/${PATH}`)
-      .reply(403, { message: 'Resource not accessible by integration' });
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: undefined,
-      readExtends,
-    });
-    expect(result).toMatchObject({ kind: 'error', message: expect.stringContaining('HTTP 403') });
   });
 
   it('rejects a directory, a symlink and a file too big for the contents API', async () => {
     nock(API)
-      .get(`/repos/acme/a/contents/${PATH}`)
+      .get(contentsRoute('acme/a', POLICY_PATH))
       .reply(200, [{ type: 'file', name: 'x.yml', path: '.github/ai-governance.yml/x.yml' }])
-      .get(`/repos/acme/b/contents/${PATH}`)
+      .get(contentsRoute('acme/b', POLICY_PATH))
       .reply(200, { type: 'symlink', target: '../policy.yml', path: '.github/ai-governance.yml' })
-      .get(`/repos/acme/c/contents/${PATH}`)
+      .get(contentsRoute('acme/c', POLICY_PATH))
       .reply(200, { type: 'file', encoding: 'none', content: '', size: 2_000_000 });
-    const opts = { repoText: undefined, readExtends };
-    expect(await loadPolicySource(client(), 'acme', 'a', opts)).toEqual({
+    expect(await load(undefined, 'a')).toEqual({
       kind: 'error',
       message: 'could not read acme/a:.github/ai-governance.yml: it is a directory, not a file',
     });
-    expect(await loadPolicySource(client(), 'acme', 'b', opts)).toEqual({
+    expect(await load(undefined, 'b')).toEqual({
       kind: 'error',
       message:
         'could not read acme/b:.github/ai-governance.yml: it is a symlink, not a regular file',
     });
-    expect(await loadPolicySource(client(), 'acme', 'c', opts)).toMatchObject({
+    expect(await load(undefined, 'c')).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('too big'),
     });
@@ -192,24 +147,11 @@ describe('loadPolicySource: where the policy comes from', () => {
 
 describe('loadPolicySource: _extends', () => {
   it('follows a chain and gives the layers base first', async () => {
-    const scope = nock(API)
-      .get('/repos/acme/policies/contents/strict%2Fai-governance.yml')
-      .reply(200, fileAnswer('strict/ai-governance.yml', '_extends: shared\nlevel: strict\n'))
-      .get(`/repos/acme/shared/contents/${PATH}`)
-      .reply(
-        200,
-        fileAnswer(
-          '.github/ai-governance.yml',
-          '_extends: other-org/base:/base.yml\nlevel: shared\n',
-        ),
-      )
-      .get('/repos/other-org/base/contents/base.yml')
-      .reply(200, fileAnswer('base.yml', 'version: 1\n'));
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: '_extends: acme/policies:strict/ai-governance.yml\nlevel: repo\n',
-      readExtends,
-    });
-    expect(scope.isDone()).toBe(true);
+    serveFile('acme/policies', 'strict/ai-governance.yml', '_extends: shared\nlevel: strict\n');
+    policyFile('acme/shared', '_extends: other-org/base:/base.yml\nlevel: shared\n');
+    serveFile('other-org/base', 'base.yml', 'version: 1\n');
+    const result = await load('_extends: acme/policies:strict/ai-governance.yml\nlevel: repo\n');
+    expect(nock.isDone()).toBe(true);
     expect(result).toEqual({
       kind: 'layers',
       layers: [
@@ -231,13 +173,9 @@ describe('loadPolicySource: _extends', () => {
   });
 
   it('follows _extends from the organization file too', async () => {
-    nock(API)
-      .get(`/repos/acme/.github/contents/${PATH}`)
-      .reply(200, fileAnswer('.github/ai-governance.yml', '_extends: base\n'))
-      .get(`/repos/acme/base/contents/${PATH}`)
-      .reply(200, fileAnswer('.github/ai-governance.yml', 'version: 1\n'));
-    const result = await loadPolicySource(client(), 'acme', 'api', { repoText: null, readExtends });
-    expect(result).toEqual({
+    policyFile('acme/.github', '_extends: base\n');
+    policyFile('acme/base', 'version: 1\n');
+    expect(await load(null)).toEqual({
       kind: 'layers',
       layers: [
         { file: 'acme/base:.github/ai-governance.yml', text: 'version: 1\n' },
@@ -246,117 +184,77 @@ describe('loadPolicySource: _extends', () => {
     });
   });
 
-  it('rejects a cycle', async () => {
-    nock(API)
-      .get(`/repos/acme/base/contents/${PATH}`)
-      .reply(200, fileAnswer('.github/ai-governance.yml', '_extends: ACME/API\n'));
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: '_extends: base\n',
-      readExtends,
-    });
-    expect(result).toEqual({
-      kind: 'error',
-      message:
-        'acme/base:.github/ai-governance.yml: _extends "ACME/API" makes a cycle (acme/api:.github/ai-governance.yml -> acme/base:.github/ai-governance.yml -> ACME/API:.github/ai-governance.yml); remove the _extends that points back',
-    });
-  });
-
   it('rejects a file that extends itself', async () => {
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: '_extends: api\n',
-      readExtends,
-    });
-    expect(result).toMatchObject({
+    expect(await load('_extends: api\n')).toMatchObject({
       kind: 'error',
       message: expect.stringContaining('makes a cycle'),
     });
   });
 
-  it(`allows ${MAX_EXTENDS_DEPTH} steps and rejects one more`, async () => {
-    const scope = nock(API);
+  /** Serves acme/p1 … acme/p<MAX>, each extending the next; the last holds `last`. */
+  function chainOfMaxDepth(last: string) {
     for (let i = 1; i <= MAX_EXTENDS_DEPTH; i++) {
-      scope
-        .get(`/repos/acme/p${i}/contents/${PATH}`)
-        .reply(200, fileAnswer('.github/ai-governance.yml', i < 6 ? `_extends: p${i + 1}\n` : ''));
+      policyFile(`acme/p${i}`, i < MAX_EXTENDS_DEPTH ? `_extends: p${i + 1}\n` : last);
     }
-    const deep = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: '_extends: p1\n',
-      readExtends,
-    });
-    expect(scope.isDone()).toBe(true);
-    expect(deep).toEqual({
-      kind: 'error',
-      message: `acme/p5:.github/ai-governance.yml: _extends "p6" goes deeper than ${MAX_EXTENDS_DEPTH} levels; extend the base file directly instead of through a longer chain`,
-    });
+  }
 
-    nock.cleanAll();
-    const ok = nock(API);
-    for (let i = 1; i <= MAX_EXTENDS_DEPTH; i++) {
-      ok.get(`/repos/acme/p${i}/contents/${PATH}`).reply(
-        200,
-        fileAnswer(
-          '.github/ai-governance.yml',
-          i < MAX_EXTENDS_DEPTH ? `_extends: p${i + 1}\n` : 'version: 1\n',
-        ),
-      );
-    }
-    const fine = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: '_extends: p1\n',
-      readExtends,
-    });
+  it(`allows ${MAX_EXTENDS_DEPTH} steps`, async () => {
+    chainOfMaxDepth('version: 1\n');
+    const fine = await load('_extends: p1\n');
+    expect(nock.isDone()).toBe(true);
     expect(fine.kind).toBe('layers');
     expect((fine as { layers: unknown[] }).layers).toHaveLength(MAX_EXTENDS_DEPTH + 1);
   });
 
-  it('fails closed when an _extends target does not exist (404)', async () => {
-    nock(API).get(`/repos/acme/base/contents/${PATH}`).reply(404, notFound);
-    const result = await loadPolicySource(client(), 'acme', 'api', {
-      repoText: '_extends: base\n',
-      readExtends,
-    });
-    expect(result).toEqual({
+  it(`rejects a chain of more than ${MAX_EXTENDS_DEPTH} steps`, async () => {
+    chainOfMaxDepth(`_extends: p${MAX_EXTENDS_DEPTH + 1}\n`);
+    const deep = await load('_extends: p1\n');
+    expect(nock.isDone()).toBe(true);
+    expect(deep).toEqual({
       kind: 'error',
+      message: `acme/p${MAX_EXTENDS_DEPTH}:.github/ai-governance.yml: _extends "p${MAX_EXTENDS_DEPTH + 1}" goes deeper than ${MAX_EXTENDS_DEPTH} levels; extend the base file directly instead of through a longer chain`,
+    });
+  });
+
+  it.each([
+    {
+      proves: 'rejects a cycle',
+      serve: () => policyFile('acme/base', '_extends: ACME/API\n'),
+      repoText: '_extends: base\n',
+      message:
+        'acme/base:.github/ai-governance.yml: _extends "ACME/API" makes a cycle (acme/api:.github/ai-governance.yml -> acme/base:.github/ai-governance.yml -> ACME/API:.github/ai-governance.yml); remove the _extends that points back',
+    },
+    {
+      proves: 'fails closed when an _extends target does not exist (404)',
+      serve: () => policyFails('acme/base', 404, notFound),
+      repoText: '_extends: base\n',
       message:
         'acme/api:.github/ai-governance.yml: _extends "base" names acme/base:.github/ai-governance.yml, which does not exist or which the app cannot read; fix the reference or give the app access to that repository',
-    });
-  });
-
-  it('fails closed when reading an _extends target fails (500)', async () => {
-    nock(API)
-      .get(`/repos/acme/base/contents/${PATH}`)
-      .reply(500, { message: 'Internal Server Error' });
-    const result = await loadPolicySource(client(), 'acme', 'api', {
+    },
+    {
+      proves: 'fails closed when reading an _extends target fails (500)',
+      serve: () => policyFails('acme/base', 500, { message: 'Internal Server Error' }),
       repoText: '_extends: base\n',
-      readExtends,
-    });
-    expect(result).toEqual({
-      kind: 'error',
       message:
         'could not read acme/base:.github/ai-governance.yml: HTTP 500: Internal Server Error',
-    });
-  });
-
-  it('rejects an _extends value that names no file', async () => {
-    const result = await loadPolicySource(client(), 'acme', 'api', {
+    },
+    {
+      proves: 'rejects an _extends value that names no file',
+      serve: () => undefined,
       repoText: '_extends: https://example.com/policy.yml\n',
-      readExtends,
-    });
-    expect(result).toEqual({
-      kind: 'error',
       message:
         'acme/api:.github/ai-governance.yml: _extends "https://example.com/policy.yml" is not a file reference; write it as "repo", "owner/repo" or "owner/repo:path/to/file.yml"',
-    });
-  });
-
-  it("passes on the policy reader's own errors", async () => {
-    const result = await loadPolicySource(client(), 'acme', 'api', {
+    },
+    {
+      proves: "passes on the policy reader's own errors",
+      serve: () => undefined,
       repoText: '!broken\n',
-      readExtends,
-    });
-    expect(result).toEqual({
-      kind: 'error',
       message: 'x:2:11: _extends must be a string; write it as "owner/repo:path"',
-    });
+    },
+  ])('$proves', async ({ serve, repoText, message }) => {
+    serve();
+    expect(await load(repoText)).toEqual({ kind: 'error', message });
+    expect(nock.isDone()).toBe(true);
   });
 });
 
