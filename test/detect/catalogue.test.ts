@@ -13,6 +13,7 @@ import {
   toolForTrailerValue,
   type AiTool,
 } from '../../src/detect/catalogue.js';
+import { IGNORED_BOTS } from '../evaluate/builders.js';
 
 /** Splits `Name <email>` as a trailer parser would. */
 function split(identity: string): [string, string] {
@@ -70,14 +71,7 @@ describe('catalogue shape', () => {
   it('keeps NON_AI_BOTS lower-case and free of duplicates', () => {
     expect(new Set(NON_AI_BOTS).size).toBe(NON_AI_BOTS.length);
     for (const bot of NON_AI_BOTS) expect(bot).toBe(bot.toLowerCase());
-    for (const bot of [
-      'dependabot[bot]',
-      'renovate[bot]',
-      'github-actions[bot]',
-      'pre-commit-ci[bot]',
-    ]) {
-      expect(NON_AI_BOTS).toContain(bot);
-    }
+    for (const bot of IGNORED_BOTS) expect(NON_AI_BOTS).toContain(bot);
   });
 });
 

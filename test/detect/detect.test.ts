@@ -2,28 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { detectAi, type DetectionFacts } from '../../src/detect/detect.js';
 import type { Evidence } from '../../src/model/evidence.js';
 import type { CommitFact, GitIdentity, LabelFact } from '../../src/model/facts.js';
-import type { DetectionSettings } from '../../src/model/policy.js';
+import { detection as settings } from '../evaluate/builders.js';
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
-
-/** The documented detection defaults, with changes. */
-function settings(over: Partial<DetectionSettings> = {}): DetectionSettings {
-  return {
-    builtin: true,
-    trailers: [],
-    co_authors: [],
-    labels: [],
-    authors: [],
-    ignore_authors: [
-      'dependabot[bot]',
-      'renovate[bot]',
-      'github-actions[bot]',
-      'pre-commit-ci[bot]',
-    ],
-    body_markers: [],
-    ...over,
-  };
-}
 
 const DEV: GitIdentity = { name: 'Dana Dev', email: 'dana@example.com', login: 'dana-dev' };
 

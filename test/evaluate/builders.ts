@@ -5,7 +5,7 @@ import type {
   ReviewFact,
   ReviewState,
 } from '../../src/model/facts.js';
-import type { CriticalRule, Policy } from '../../src/model/policy.js';
+import type { CriticalRule, DetectionSettings, Policy } from '../../src/model/policy.js';
 
 export const HEAD = 'c0ffee0000000000000000000000000000000003';
 export const OLD = 'c0ffee0000000000000000000000000000000002';
@@ -18,20 +18,34 @@ export function bot(login: string): Actor {
   return { login, type: 'Bot' };
 }
 
-/** A policy with the documented defaults and the given changes. */
+/** The bots whose pull requests detection ignores unless a policy says otherwise. */
+export const IGNORED_BOTS = [
+  'dependabot[bot]',
+  'renovate[bot]',
+  'github-actions[bot]',
+  'pre-commit-ci[bot]',
+];
+
+/** The documented detection defaults, with the given changes. */
+export function detection(over: Partial<DetectionSettings> = {}): DetectionSettings {
+  return {
+    builtin: true,
+    trailers: [],
+    co_authors: [],
+    labels: [],
+    authors: [],
+    ignore_authors: [...IGNORED_BOTS],
+    body_markers: [],
+    ...over,
+  };
+}
+
+/** A policy with the documented defaults (what `version: 1` alone means) and the given changes. */
 export function policy(over: Partial<Policy> = {}): Policy {
   return {
     version: 1,
     enforcement: 'enforce',
-    detection: {
-      builtin: true,
-      trailers: [],
-      co_authors: [],
-      labels: [],
-      authors: [],
-      ignore_authors: ['dependabot[bot]', 'renovate[bot]', 'github-actions[bot]'],
-      body_markers: [],
-    },
+    detection: detection(),
     critical_paths: [],
     ai_default: { approvals: 0, reviewers: { teams: [], users: [] } },
     apply_to_human_prs: false,

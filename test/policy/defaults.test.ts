@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/model/policy.js';
+import { policy as documentedDefaults } from '../evaluate/builders.js';
 
 const FILE = '.github/ai-governance.yml';
 
@@ -13,41 +14,7 @@ function policyOf(text: string): { policy: Policy; warnings: string[] } {
 describe('defaults', () => {
   it('fills every default for `version: 1`', () => {
     const { policy } = policyOf('version: 1\n');
-    expect(policy).toEqual({
-      version: 1,
-      enforcement: 'enforce',
-      detection: {
-        builtin: true,
-        trailers: [],
-        co_authors: [],
-        labels: [],
-        authors: [],
-        ignore_authors: [
-          'dependabot[bot]',
-          'renovate[bot]',
-          'github-actions[bot]',
-          'pre-commit-ci[bot]',
-        ],
-        body_markers: [],
-      },
-      critical_paths: [],
-      ai_default: { approvals: 0, reviewers: { teams: [], users: [] } },
-      apply_to_human_prs: false,
-      approval: {
-        latest_push_only: true,
-        changes_requested_blocks: true,
-        allow_contributors: false,
-      },
-      override: null,
-      floor: { enforcement: false, detection: false, approval: false, override: false },
-      policy_file: { approvals: 1, reviewers: { teams: [], users: [] } },
-      actions: {
-        label: 'ai-assisted',
-        request_reviews: true,
-        comment: true,
-        while_evaluating: false,
-      },
-    });
+    expect(policy).toEqual(documentedDefaults());
   });
 
   it('keeps an explicitly empty ignore_authors list empty', () => {
