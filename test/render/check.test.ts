@@ -10,13 +10,18 @@ import {
   verdictTitle,
 } from '../../src/render/check.js';
 import {
+  BOB_IS_AUTHOR,
   ctx,
   evidence,
+  expectInert,
+  expectLines,
   NASTY,
+  oneShort,
   requirement,
   SHA,
   tableRowWidths,
   verdict,
+  verdictOfUserText,
   withoutCodeSpans,
 } from './verdicts.js';
 
@@ -218,100 +223,74 @@ describe('titles', () => {
 });
 
 describe('renderCheck summary', () => {
-  const full = verdict({
-    outcome: 'approval_required',
-    changedFiles: 3,
-    evidence: [
-      evidence(),
-      evidence({
-        source: 'author',
-        kind: 'commit-author',
-        detail: 'Claude <noreply@anthropic.com>',
-        tool: undefined,
-        commit: undefined,
-      }),
-    ],
-    requirements: [
-      requirement({
-        files: ['src/payments/a.ts', 'src/payments/b.ts', 'src/payments/c.ts'],
-        approvedBy: ['alice'],
-        missing: 1,
-        changesRequestedBy: ['carol'],
-        discounted: [
-          {
-            login: 'bob',
-            reason: 'pr-author',
-            detail: 'The pull request author cannot approve it.',
-          },
-          { login: 'dave', reason: 'stale', detail: 'Approved commit 1234567, not the head.' },
-        ],
-      }),
-      requirement({
-        rule: 'policy file',
-        kind: 'policy_file',
-        files: ['.github/ai-governance.yml'],
-        approvals: 1,
-        missing: 1,
-        reviewers: { teams: [], users: ['root'] },
-        discounted: [
-          {
-            login: 'bob',
-            reason: 'pr-author',
-            detail: 'The pull request author cannot approve it.',
-          },
-        ],
-      }),
-    ],
-    override: {
-      label: 'ai-governance-override',
-      appliedBy: 'eve',
-      allowed: false,
-      detail: 'eve may not override.',
+  const full = oneShort(
+    {
+      files: ['src/payments/a.ts', 'src/payments/b.ts', 'src/payments/c.ts'],
+      changesRequestedBy: ['carol'],
+      discounted: [
+        BOB_IS_AUTHOR,
+        { login: 'dave', reason: 'stale', detail: 'Approved commit 1234567, not the head.' },
+      ],
     },
-  });
+    {
+      changedFiles: 3,
+      evidence: [
+        evidence(),
+        evidence({
+          source: 'author',
+          kind: 'commit-author',
+          detail: 'Claude <noreply@anthropic.com>',
+          tool: undefined,
+          commit: undefined,
+        }),
+      ],
+      override: {
+        label: 'ai-governance-override',
+        appliedBy: 'eve',
+        allowed: false,
+        detail: 'eve may not override.',
+      },
+    },
+  );
+  full.requirements.push(
+    requirement({
+      rule: 'policy file',
+      kind: 'policy_file',
+      files: ['.github/ai-governance.yml'],
+      approvals: 1,
+      missing: 1,
+      reviewers: { teams: [], users: ['root'] },
+      discounted: [BOB_IS_AUTHOR],
+    }),
+  );
 
   it('has the outcome, evidence, requirements, reviews that did not count, override and next steps', () => {
     const { title, summary, text } = renderCheck(full, ctx());
     expect(title).toMatch(/^Needs 2 more approvals: 1 from @acme\/payments-seniors \(payments\)/);
-    expect(summary).toContain('**⏳ Needs 2 more approvals');
-    expect(summary).toContain('Head commit ` 0123456 `');
-    expect(summary).toContain('policy ` .github/ai-governance.yml `');
-    expect(summary).toContain('3 changed files');
-    // Evidence table.
-    expect(summary).toContain('| Source | Tool | Commit | Detail | Why it counts |');
-    expect(summary).toContain(
-      '| trailer | Claude Code | ` 0123456 ` | ` Assisted-by: Claude Code ` |',
-    );
-    expect(summary).toContain('| author | — | — | ` Claude <noreply@anthropic.com> ` |');
-    // Requirements table.
-    expect(summary).toContain(
+    expectLines(summary, [
+      '**⏳ Needs 2 more approvals\\: 1 from @&#8203;acme\\/payments\\-seniors \\(payments\\)\\, 1 from @&#8203;root \\(policy file\\)\\; changes requested by @&#8203;carol**',
+      'Head commit ` 0123456 ` · policy ` .github/ai-governance.yml ` · 3 changed files · AI-assisted (2 pieces of evidence)',
+      // Evidence table.
+      '| Source | Tool | Commit | Detail | Why it counts |',
+      '| trailer | Claude Code | ` 0123456 ` | ` Assisted-by: Claude Code ` | built\\-in catalogue\\: Claude Code |',
+      '| author | — | — | ` Claude <noreply@anthropic.com> ` | built\\-in catalogue\\: Claude Code |',
+      // Requirements table.
       '| Rule | Files | Required | Approved by | Missing | Changes requested by |',
-    );
-    expect(summary).toContain(
       '| ❌ payments | 3: ` src/payments/a.ts `, ` src/payments/b.ts `, ` src/payments/c.ts ` | 2 from @&#8203;acme\\/payments\\-seniors | @&#8203;alice | 1 | @&#8203;carol |',
-    );
-    expect(summary).toContain(
       '| ❌ policy file | 1: ` .github/ai-governance.yml ` | 1 from @&#8203;root | — | 1 | — |',
-    );
-    // Did not count: merged across requirements.
-    expect(summary).toContain(
-      '- @&#8203;bob (payments, policy file) opened the pull request: The pull request author cannot approve it\\.',
-    );
-    expect(summary).toContain('- @&#8203;dave (payments) reviewed an older commit');
-    // Override.
-    expect(summary).toContain(
-      '**Override:** label ` ai-governance-override ` applied by @&#8203;eve, not accepted.',
-    );
-    // Next steps.
-    expect(summary).toContain('### What to do next');
-    expect(summary).toContain(
+      // Did not count: merged across requirements.
+      '- @&#8203;bob (payments, policy file) opened the pull request: @&#8203;bob opened this PR and cannot approve it',
+      '- @&#8203;dave (payments) reviewed an older commit: Approved commit 1234567\\, not the head\\.',
+      // Override.
+      '**Override:** label ` ai-governance-override ` applied by @&#8203;eve, not accepted. eve may not override\\.',
+      // Next steps.
+      '### What to do next',
       '- Ask @&#8203;acme\\/payments\\-seniors for 1 more approval (payments).',
-    );
-    expect(summary).toContain('- Ask @&#8203;root for 1 approval (policy file).');
-    expect(summary).toContain('- @&#8203;carol requested changes (payments): address them');
+      '- Ask @&#8203;root for 1 approval (policy file).',
+      '- @&#8203;carol requested changes (payments): address them and ask for a new review.',
+    ]);
     // Details text lists every file.
-    expect(text).toContain('### payments (3 files)');
-    expect(text).toContain('- ` src/payments/c.ts `');
+    expectLines(text ?? '', ['### payments (3 files)', '- ` src/payments/c.ts `']);
   });
 
   it('never pings: every @ in the summary is followed by a zero-width space', () => {
@@ -322,37 +301,13 @@ describe('renderCheck summary', () => {
 
   it('keeps every table row to its column count, whatever the user text', () => {
     for (const nasty of NASTY) {
-      const v = verdict({
-        outcome: 'approval_required',
-        evidence: [
-          evidence({
-            detail: nasty,
-            tool: nasty,
-            reason: nasty,
-            commit: nasty,
-            source: nasty as never,
-          }),
-        ],
-        requirements: [
-          requirement({
-            rule: nasty,
-            files: [nasty, `${nasty}|x`],
-            reviewers: { teams: [nasty], users: [nasty] },
-            approvedBy: [nasty],
-            changesRequestedBy: [nasty],
-            discounted: [{ login: nasty, reason: nasty as never, detail: nasty }],
-          }),
-        ],
-        override: { label: nasty, appliedBy: nasty, allowed: false, detail: nasty },
-      });
-      const { summary } = renderCheck(v, ctx({ org: nasty, headSha: nasty, policyFile: nasty }));
-      for (const widths of tableRowWidths(summary)) {
-        expect(new Set(widths).size).toBe(1);
-      }
+      const { summary } = renderCheck(
+        verdictOfUserText(nasty),
+        ctx({ org: nasty, headSha: nasty, policyFile: nasty }),
+      );
+      expectInert(summary);
       expect(summary).not.toContain('<!--');
       expect(summary).not.toContain('-->');
-      expect(withoutCodeSpans(summary)).not.toMatch(/[<>]/);
-      expect(withoutCodeSpans(summary).replace(/@&#8203;/g, '')).not.toMatch(/@[A-Za-z0-9]/);
       // Every line of user text stays on its own line: no injected headings or lists.
       for (const line of summary.split('\n')) {
         expect(line).not.toMatch(

@@ -14,12 +14,15 @@ import { COMMENT_MARKER } from '../../src/model/names.js';
 import {
   ctx,
   evidence,
+  expectInert,
+  expectLines,
   NASTY,
+  oneShort,
   requirement,
   SHA,
   tableRowWidths,
   verdict,
-  withoutCodeSpans,
+  verdictOfUserText,
 } from './verdicts.js';
 
 const entry = (over: Partial<HistoryEntry> = {}): HistoryEntry => ({
@@ -32,16 +35,7 @@ const entry = (over: Partial<HistoryEntry> = {}): HistoryEntry => ({
 
 const occurrences = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
 
-const waiting = verdict({
-  outcome: 'approval_required',
-  requirements: [
-    requirement({
-      approvedBy: ['alice'],
-      missing: 1,
-      discounted: [{ login: 'bob', reason: 'pr-author', detail: 'Authors cannot approve.' }],
-    }),
-  ],
-});
+const waiting = oneShort();
 
 describe('renderComment', () => {
   it('starts with the marker and holds the verdict, evidence, requirements, reasons and history', () => {
@@ -56,16 +50,16 @@ describe('renderComment', () => {
     ];
     const body = renderComment(waiting, ctx(), history);
     expect(body.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
-    expect(body).toContain('## AI Governance audit');
-    expect(body).toContain('**⏳ Needs 1 more approval from @&#8203;acme\\/payments\\-seniors**');
-    expect(body).toContain('### AI evidence');
-    expect(body).toContain('` Assisted-by: Claude Code `');
-    expect(body).toContain('### Requirements');
-    expect(body).toContain('### Reviews that did not count');
-    expect(body).toContain(
-      '- @&#8203;bob (payments) opened the pull request: Authors cannot approve\\.',
-    );
-    expect(body).toContain('| Time | Head commit | Outcome | Approved by | Override |');
+    expectLines(body, [
+      '## AI Governance audit',
+      '**⏳ Needs 1 more approval from @&#8203;acme\\/payments\\-seniors**',
+      '### AI evidence',
+      '| trailer | Claude Code | ` 0123456 ` | ` Assisted-by: Claude Code ` | built\\-in catalogue\\: Claude Code |',
+      '### Requirements',
+      '### Reviews that did not count',
+      '- @&#8203;bob (payments) opened the pull request: @&#8203;bob opened this PR and cannot approve it',
+      '| Time | Head commit | Outcome | Approved by | Override |',
+    ]);
     // Newest first.
     const rows = body.split('\n').filter((l) => l.startsWith('| 2024-'));
     expect(rows).toEqual([
@@ -77,27 +71,9 @@ describe('renderComment', () => {
 
   it('pings nobody and keeps its tables whole, whatever the user text', () => {
     for (const nasty of NASTY) {
-      const v = verdict({
-        outcome: 'approval_required',
-        evidence: [evidence({ detail: nasty, tool: nasty, reason: nasty })],
-        requirements: [
-          requirement({
-            rule: nasty,
-            files: [nasty],
-            approvedBy: [nasty],
-            changesRequestedBy: [nasty],
-            reviewers: { teams: [nasty], users: [nasty] },
-            discounted: [{ login: nasty, reason: 'bot', detail: nasty }],
-          }),
-        ],
-        override: { label: nasty, appliedBy: nasty, allowed: false, detail: nasty },
-        errors: [],
-      });
       const history = [entry({ override: { label: nasty.slice(0, 256) || 'x', appliedBy: null } })];
-      const body = renderComment(v, ctx({ org: nasty }), history);
-      const prose = withoutCodeSpans(body.slice(body.indexOf('## AI Governance audit')));
-      expect(prose.replace(/@&#8203;/g, '')).not.toMatch(/@[A-Za-z0-9]/);
-      expect(prose).not.toMatch(/[<>]/);
+      const body = renderComment(verdictOfUserText(nasty), ctx({ org: nasty }), history);
+      expectInert(body.slice(body.indexOf('## AI Governance audit')));
       for (const widths of tableRowWidths(body)) expect(new Set(widths).size).toBe(1);
     }
   });

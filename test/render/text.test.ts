@@ -1,24 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/render/text.js';
-import { evidence, requirement, verdict } from './verdicts.js';
+import { evidence, oneShort, requirement, verdict } from './verdicts.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 describe('renderText', () => {
-  const waiting = verdict({
-    outcome: 'approval_required',
-    changedFiles: 30,
-    requirements: [
-      requirement({
-        files: Array.from({ length: 30 }, (_, i) => `src/payments/f${i}.ts`),
-        approvedBy: ['alice'],
-        missing: 1,
-        changesRequestedBy: ['carol'],
-        discounted: [{ login: 'bob', reason: 'pr-author', detail: 'Authors cannot approve.' }],
-      }),
-    ],
-  });
+  const waiting = oneShort(
+    {
+      files: Array.from({ length: 30 }, (_, i) => `src/payments/f${i}.ts`),
+      changesRequestedBy: ['carol'],
+    },
+    { changedFiles: 30 },
+  );
 
   it('prints the title, requirements, reviews that did not count, evidence and next steps', () => {
     const out = renderText(waiting, { color: false, org: 'acme' });
@@ -31,7 +25,9 @@ describe('renderText', () => {
     );
     expect(out).toContain('30 files: src/payments/f0.ts, ');
     expect(out).toContain(', … and 10 more');
-    expect(out).toContain('  - @bob (payments) opened the pull request: Authors cannot approve.');
+    expect(out).toContain(
+      '  - @bob (payments) opened the pull request: @bob opened this PR and cannot approve it',
+    );
     expect(out).toContain('  - trailer · Claude Code · 0123456: Assisted-by: Claude Code');
     expect(out).toContain('  - Ask @acme/payments-seniors for 1 more approval (payments).');
     expect(out.endsWith('\n')).toBe(true);

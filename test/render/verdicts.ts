@@ -1,8 +1,9 @@
 /**
  * Hand-built verdicts for the render tests, written from the types alone.
  */
+import { expect } from 'vitest';
 import type { Evidence } from '../../src/model/evidence.js';
-import type { RequirementResult, Verdict } from '../../src/model/verdict.js';
+import type { DiscountedReview, RequirementResult, Verdict } from '../../src/model/verdict.js';
 import type { RenderContext } from '../../src/render/context.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -46,6 +47,36 @@ export function verdict(over: Partial<Verdict> = {}): Verdict {
     errors: [],
     ...over,
   };
+}
+
+/** bob opened the pull request, so his approval does not count (evaluate's own wording). */
+export const BOB_IS_AUTHOR: DiscountedReview = {
+  login: 'bob',
+  reason: 'pr-author',
+  detail: '@bob opened this PR and cannot approve it',
+};
+
+/**
+ * A verdict waiting on one more approval for payments: alice approved, and bob's approval did not
+ * count because he opened the pull request.
+ */
+export function oneShort(
+  req: Partial<RequirementResult> = {},
+  over: Partial<Verdict> = {},
+): Verdict {
+  return verdict({
+    outcome: 'approval_required',
+    requirements: [
+      requirement({ approvedBy: ['alice'], missing: 1, discounted: [BOB_IS_AUTHOR], ...req }),
+    ],
+    ...over,
+  });
+}
+
+/** Expects each of `wanted` to stand in `text` as a whole line, and names every one that does not. */
+export function expectLines(text: string, wanted: string[]): void {
+  const lines = new Set(text.split('\n'));
+  expect(wanted.filter((line) => !lines.has(line))).toEqual([]);
 }
 
 export function ctx(over: Partial<RenderContext> = {}): RenderContext {
@@ -108,6 +139,38 @@ export const NASTY = [
   'x'.repeat(5000),
   '😀'.repeat(300),
 ];
+
+/** A verdict that carries `text` in every field user input can reach. */
+export function verdictOfUserText(text: string): Verdict {
+  return verdict({
+    outcome: 'approval_required',
+    evidence: [
+      evidence({ detail: text, tool: text, reason: text, commit: text, source: text as never }),
+    ],
+    requirements: [
+      requirement({
+        rule: text,
+        files: [text, `${text}|x`],
+        reviewers: { teams: [text], users: [text] },
+        approvedBy: [text],
+        changesRequestedBy: [text],
+        discounted: [{ login: text, reason: text as never, detail: text }],
+      }),
+    ],
+    override: { label: text, appliedBy: text, allowed: false, detail: text },
+  });
+}
+
+/**
+ * Expects markdown in which user text pings nobody and opens no HTML outside code spans, and in
+ * which every table row keeps its table's column count.
+ */
+export function expectInert(markdown: string): void {
+  const prose = withoutCodeSpans(markdown);
+  expect(prose.replace(/@&#8203;/g, '')).not.toMatch(/@[A-Za-z0-9]/);
+  expect(prose).not.toMatch(/[<>]/);
+  for (const widths of tableRowWidths(markdown)) expect(new Set(widths).size).toBe(1);
+}
 
 /** The markdown with its code spans removed, found the way CommonMark finds them. */
 export function withoutCodeSpans(markdown: string): string {
