@@ -1,8 +1,7 @@
 import { parse } from 'graphql';
-import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryCost } from '../../../src/fake-github/primary-limits.js';
-import { startFakeGitHub, type FakeGitHub } from '../../../src/fake-github/server.js';
+import type { FakeGitHub } from '../../../src/fake-github/server.js';
 import { readMergedPullRequests } from '../../../src/github/audit/merged-prs.js';
 import { readPolicyHistory } from '../../../src/github/audit/policy-history.js';
 import {
@@ -16,7 +15,7 @@ import {
   POLICY_HISTORY_QUERY,
   followUpQuery,
 } from '../../../src/github/queries/audit.js';
-import { buildWorld, POLICY, quiet, serve, TOKEN } from './world.js';
+import { buildWorld, POLICY, serve, serveToProbot, testClock } from './world.js';
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
@@ -60,28 +59,17 @@ describe("the fake's primary rate limit", () => {
 describe('waiting out a rate limit', () => {
   it('waits for the primary reset when GraphQL points run out, says so, and resumes', async () => {
     const world = buildWorld();
-    let clock = Date.parse('2026-12-01T10:00:00.500Z');
-    fake = await startFakeGitHub(world.state, {
-      tokens: { [TOKEN]: world.state.botLogin },
-      primaryLimits: { limit: 7, enforce: true, now: () => clock },
-    });
-    const waits: RateLimitWait[] = [];
-    const slept: number[] = [];
-    const octokit = new ProbotOctokit({
-      auth: { token: TOKEN },
-      baseUrl: fake.apiUrl,
-      log: quiet,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    });
     // The hour passes on a clock of the test's: each wait moves it on instead of sleeping.
-    const gh = withRateLimitWaits(octokit, {
+    const clock = testClock('2026-12-01T10:00:00.500Z');
+    const served = await serveToProbot(world.state, {
+      primaryLimits: { limit: 7, enforce: true, now: clock.now },
+    });
+    fake = served.fake;
+    const waits: RateLimitWait[] = [];
+    const gh = withRateLimitWaits(served.octokit, {
       onWait: (w) => waits.push(w),
-      now: () => clock,
-      sleep: async (ms) => {
-        slept.push(ms);
-        clock += ms;
-      },
+      now: clock.now,
+      sleep: clock.sleep,
     });
     // 1 + 1 + 1 points of history, then a batch of 6 that the budget of 7 cannot take.
     const histories = [];
@@ -104,8 +92,8 @@ describe('waiting out a rate limit', () => {
     });
     // Until a second past the reset: the hour from 10:00:00.5 ends at 11:00:01 (whole seconds).
     expect(waits[0]!.seconds).toBe(3602);
-    expect(slept[0]).toBe(3602_000);
-    expect(fake.primary.refused).toBe(waits.length);
+    expect(clock.slept[0]).toBe(3602_000);
+    expect(served.fake.primary.refused).toBe(waits.length);
     // Nothing was lost to the waits: the same PRs, whole.
     expect(prs.map((p) => p.number).sort((a, b) => a - b)).toEqual(
       [world.prs.atSince, world.prs.rich, world.prs.large, world.prs.huge].sort((a, b) => a - b),
@@ -118,19 +106,14 @@ describe('waiting out a rate limit', () => {
   });
 
   it("Probot's throttling with auditThrottle waits out REST's limit (429, remaining 0)", async () => {
-    const world = buildWorld();
-    fake = await startFakeGitHub(world.state, {
-      tokens: { [TOKEN]: world.state.botLogin },
-      primaryLimits: { limit: 1, windowMs: 1000, enforce: true, status: 429 },
-    });
     const waits: RateLimitWait[] = [];
-    const gh = new ProbotOctokit({
-      auth: { token: TOKEN },
-      baseUrl: fake.apiUrl,
-      log: quiet,
-      retry: { enabled: false },
-      throttle: auditThrottle({ onWait: (w) => waits.push(w) }),
-    });
+    const served = await serveToProbot(
+      buildWorld().state,
+      { primaryLimits: { limit: 1, windowMs: 1000, enforce: true, status: 429 } },
+      auditThrottle({ onWait: (w) => waits.push(w) }),
+    );
+    fake = served.fake;
+    const gh = served.octokit;
     const first = await gh.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'pay' });
     const second = await gh.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'pay' });
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -139,27 +122,17 @@ describe('waiting out a rate limit', () => {
   }, 30_000);
 
   it('gives up after maxRetries waits for the same request, with the error', async () => {
-    const world = buildWorld();
-    fake = await startFakeGitHub(world.state, {
-      tokens: { [TOKEN]: world.state.botLogin },
-      primaryLimits: { limit: 0, enforce: true, now: () => clock },
+    const clock = testClock('2026-12-01T10:00:00Z');
+    const served = await serveToProbot(buildWorld().state, {
+      primaryLimits: { limit: 0, enforce: true, now: clock.now },
     });
+    fake = served.fake;
     const waits: RateLimitWait[] = [];
-    const octokit = new ProbotOctokit({
-      auth: { token: TOKEN },
-      baseUrl: fake.apiUrl,
-      log: quiet,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    });
-    let clock = Date.parse('2026-12-01T10:00:00Z');
-    const gh = withRateLimitWaits(octokit, {
+    const gh = withRateLimitWaits(served.octokit, {
       onWait: (w) => waits.push(w),
       maxRetries: 1,
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
+      now: clock.now,
+      sleep: clock.sleep,
     });
     await expect(readPolicyHistory(gh, 'acme', 'pay', POLICY)).rejects.toThrow(
       /could not read the history of .* rate limit/i,

@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/rest';
+import { ProbotOctokit } from 'probot';
 import {
   startFakeGitHub,
   type FakeGitHub,
@@ -189,4 +190,40 @@ export async function serve(
     log: quiet,
   });
   return { fake, gh };
+}
+
+type ProbotOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
+
+/**
+ * The fake GitHub over `state`, and Probot's own Octokit on it (the client the audit command runs
+ * with), its retries off and its throttling as given (off by default).
+ */
+export async function serveToProbot(
+  state: FakeGitHubState,
+  options: StartOptions,
+  throttle: ProbotOptions['throttle'] = { enabled: false },
+): Promise<{ fake: FakeGitHub; octokit: InstanceType<typeof ProbotOctokit> }> {
+  const fake = await startFakeGitHub(state, { ...options, tokens: { [TOKEN]: state.botLogin } });
+  const octokit = new ProbotOctokit({
+    auth: { token: TOKEN },
+    baseUrl: fake.apiUrl,
+    log: quiet,
+    retry: { enabled: false },
+    throttle,
+  });
+  return { fake, octokit };
+}
+
+/** A clock of the test's own: sleeping moves it on at once, and each sleep is kept. */
+export function testClock(start: string) {
+  let now = Date.parse(start);
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
 }
