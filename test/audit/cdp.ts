@@ -5,6 +5,9 @@
  * message, exception and request. No port is opened and no profile is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -26,6 +29,13 @@ export interface PageLog {
   exceptions: string[];
   /** Every URL the page requested. */
   requests: string[];
+}
+
+/** A page opened by {@link Browser.open}. */
+export interface OpenedPage {
+  /** Evaluates an expression in the page and gives its value. */
+  evaluate: <T>(expression: string) => Promise<T>;
+  log: PageLog;
 }
 
 export class Browser {
@@ -127,10 +137,7 @@ export class Browser {
    * Opens `url` in a new tab with the network emulated offline and resolves when it has loaded,
    * with a function that evaluates an expression in the page and the page's log.
    */
-  async open(url: string): Promise<{
-    evaluate: <T>(expression: string) => Promise<T>;
-    log: PageLog;
-  }> {
+  async open(url: string): Promise<OpenedPage> {
     const { targetId } = await this.send('Target.createTarget', { url: 'about:blank' });
     const { sessionId } = (await this.send('Target.attachToTarget', {
       targetId,
@@ -183,4 +190,32 @@ export class Browser {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Launches headless Chromium with a new temporary folder for its profile and for whatever the test
+ * writes beside it; `close` ends the browser and removes the folder. Fails, saying how to install
+ * it, where Debian's Chromium is missing.
+ */
+export function launchInTempDir(prefix: string): {
+  dir: string;
+  browser: Browser;
+  close: () => Promise<void>;
+} {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: this check needs Debian's Chromium. ` +
+        'Install it with `apt-get install -y chromium` (.ci/run does this when it is missing).',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const browser = Browser.launch(join(dir, 'profile'));
+  return {
+    dir,
+    browser,
+    close: async () => {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/model.js';
 import { renderAuditPage, type AuditPageMeta } from '../../src/audit/page.js';
-import { Browser, CHROMIUM, type PageLog } from './cdp.js';
+import { launchInTempDir, type OpenedPage } from './cdp.js';
 import { humanRecord, record, requirement, violation } from './records.js';
 
 const HOSTILE_TITLE =
@@ -85,37 +84,23 @@ function org(): AuditRecord[] {
   ];
 }
 
-interface Opened {
-  evaluate: <T>(expression: string) => Promise<T>;
-  log: PageLog;
-}
-
 describe('the audit page in a real browser (headless Chromium, network off)', () => {
-  let dir: string;
-  let browser: Browser;
-  let page: Opened;
-  let empty: Opened;
+  let chromium: ReturnType<typeof launchInTempDir> | undefined;
+  let page: OpenedPage;
+  let empty: OpenedPage;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: this check needs Debian's Chromium. ` +
-          'Install it with `apt-get install -y chromium` (.ci/run does this when it is missing).',
-      );
-    }
-    dir = mkdtempSync(join(tmpdir(), 'aig-audit-page-'));
-    const full = join(dir, 'index.html');
+    chromium = launchInTempDir('aig-audit-page-');
+    const full = join(chromium.dir, 'index.html');
     writeFileSync(full, renderAuditPage(org(), META));
-    const none = join(dir, 'empty.html');
+    const none = join(chromium.dir, 'empty.html');
     writeFileSync(none, renderAuditPage([], { ...META, chainHead: null }));
-    browser = Browser.launch(join(dir, 'profile'));
-    page = await browser.open(pathToFileURL(full).href);
-    empty = await browser.open(pathToFileURL(none).href);
+    page = await chromium.browser.open(pathToFileURL(full).href);
+    empty = await chromium.browser.open(pathToFileURL(none).href);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await chromium?.close();
   });
 
   it('draws every chart with the library, in bars of the data’s colours', async () => {

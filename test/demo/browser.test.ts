@@ -1,40 +1,8 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/demo.js';
-import type { DemoResult } from '../../src/demo/result.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Flags for a headless run that reaches no network and leaves no profile behind. */
-function chromiumArgs(profile: string): string[] {
-  return [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    `--user-data-dir=${profile}`,
-  ];
-}
-
-function chromium(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      CHROMIUM,
-      args,
-      { timeout: 60_000, maxBuffer: 32 * 1024 * 1024, killSignal: 'SIGKILL' },
-      (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
-    );
-  });
-}
+import { launchInTempDir } from '../audit/cdp.js';
 
 /** What a reader sees: the body's text without tags, entities decoded. */
 function visibleText(dom: string): string {
@@ -51,25 +19,18 @@ function visibleText(dom: string): string {
 }
 
 describe('the demo page in a real browser (headless Chromium)', () => {
-  let dir: string;
-  let result: DemoResult;
+  let chromium: ReturnType<typeof launchInTempDir> | undefined;
   let dom: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: this check needs Debian's Chromium. ` +
-          'Install it with `apt-get install -y chromium` (.ci/run does this when it is missing).',
-      );
-    }
-    dir = mkdtempSync(join(tmpdir(), 'aig-browser-'));
-    result = await runDemo({ outDir: join(dir, 'demo-output'), logLevel: 'silent' });
-    const profile = join(dir, 'profile');
-    dom = await chromium([...chromiumArgs(profile), '--dump-dom', pathToFileURL(result.page).href]);
+    chromium = launchInTempDir('aig-browser-');
+    const result = await runDemo({ outDir: join(chromium.dir, 'demo-output'), logLevel: 'silent' });
+    const page = await chromium.browser.open(pathToFileURL(result.page).href);
+    dom = await page.evaluate<string>('document.documentElement.outerHTML');
   }, 120_000);
 
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await chromium?.close();
   });
 
   it('renders the tables the app wrote', () => {
