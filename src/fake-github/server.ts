@@ -17,6 +17,7 @@ import {
 } from './primary-limits.js';
 import type { AddressInfo } from 'node:net';
 import { FakeDeliveries } from './deliveries.js';
+import { Faults, type Fault, type FaultRule } from './faults.js';
 import { installationRoutes } from './installations.js';
 import type { Hosts } from './shapes.js';
 import type { FakeGitHubState } from './state.js';
@@ -28,6 +29,7 @@ import { issueRoutes } from './routes/issues.js';
 import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
 
+export type { Fault, FaultRule, FailureFault, HangFault } from './faults.js';
 export { ANNOTATIONS_LIMIT, CHECK_OUTPUT_LIMIT } from './routes/checks.js';
 export { COMMENT_BODY_LIMIT } from './routes/issues.js';
 export {
@@ -42,10 +44,15 @@ export interface RequestRecord {
   method: string;
   /** The path as sent, without the query. */
   path: string;
+  /** The query string as sent (`?per_page=100`), `''` when none. */
+  query: string;
+  /** The request's JSON body, kept only with `StartOptions.recordBodies`. */
+  body?: unknown;
   /** The route template, e.g. `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`; null when none matched. */
   route: string | null;
   /** The GraphQL operation name, for GraphQL requests. */
   operation: string | null;
+  /** The status answered; 499 when the client gave up before an answer (a hang, see faults.ts). */
   status: number;
   kind: RequestKind;
   durationMs: number;
@@ -96,18 +103,6 @@ export class RequestStats {
   }
 }
 
-/** A failure to serve instead of the real answer, for tests of how the app copes. */
-export interface FaultRule {
-  method?: string;
-  /** Matches the route template or the path. */
-  route?: string | RegExp;
-  operation?: string;
-  status: number;
-  message?: string;
-  /** How many matching requests fail; default 1. */
-  times?: number;
-}
-
 export interface StartOptions {
   /** 0 (default) picks a free port. */
   port?: number;
@@ -122,6 +117,8 @@ export interface StartOptions {
    * as (for a workflow token, say). Writes made with them are that account's.
    */
   tokens?: Record<string, string>;
+  /** Keep each request's JSON body in its {@link RequestRecord} (what the app wrote, as sent). */
+  recordBodies?: boolean;
 }
 
 export interface FakeGitHub {
@@ -135,8 +132,11 @@ export interface FakeGitHub {
   stats: RequestStats;
   /** The webhook deliveries sent to the app, and GitHub's API over them. */
   deliveries: FakeDeliveries;
-  /** Makes matching requests fail with the given status. */
-  fail(rule: FaultRule): void;
+  /**
+   * Makes matching requests fail with the given status (and headers, and body), or hang until
+   * released; see faults.ts.
+   */
+  fail(rule: FaultRule): Fault;
   /** The secondary limits, when enforced. */
   limits: SecondaryLimits | null;
   /** The primary limits (hourly budgets per installation). */
@@ -173,7 +173,7 @@ export async function startFakeGitHub(
   /** The installation each issued token belongs to. */
   const tokenInstallations = new Map<string, string>();
   const limits = options.secondaryLimits ? new SecondaryLimits() : null;
-  const faults: (FaultRule & { left: number })[] = [];
+  const faults = new Faults();
   const hosts: Hosts = { api: '', web: '' };
   let requestCounter = 0;
   const primary = new PrimaryLimits(options.primaryLimits);
@@ -274,30 +274,6 @@ export async function startFakeGitHub(
     return true;
   }
 
-  function takeFault(
-    method: string,
-    r: Route | null,
-    path: string,
-    operation: string | null,
-  ): FaultRule | null {
-    for (const f of faults) {
-      if (f.left <= 0) continue;
-      if (f.method && f.method.toUpperCase() !== method) continue;
-      if (f.operation && f.operation !== operation) continue;
-      if (f.route) {
-        const target = r ? `${r.method} ${r.template}` : `${method} ${path}`;
-        const hit =
-          typeof f.route === 'string'
-            ? f.route === target || f.route === path
-            : f.route.test(target) || f.route.test(path);
-        if (!hit) continue;
-      }
-      f.left--;
-      return f;
-    }
-    return null;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
@@ -309,9 +285,10 @@ export async function startFakeGitHub(
     let answer: Answer;
     let limited: string | null = null;
     let rate: RateState | null = null;
+    let body: unknown = null;
+    let abandoned = false;
     try {
       const raw = await readBody(req);
-      let body: unknown = null;
       if (raw.length > 0) {
         try {
           body = JSON.parse(raw.toString('utf8'));
@@ -370,9 +347,12 @@ export async function startFakeGitHub(
       }
       const spent = spendPrimary(matched, req, body, ctx);
       rate = spent.state;
-      const fault = spent.refused ? null : takeFault(method, matched, path, operation);
-      if (fault) throw new HttpError(fault.status, fault.message ?? 'Injected failure');
-      answer = spent.refused ?? matched.handler(ctx);
+      const fault = spent.refused
+        ? null
+        : faults.take(method, `${matched.method} ${matched.template}`, path, operation);
+      if (fault && 'hold' in fault) abandoned = (await fault.hold(res)) === 'abandoned';
+      const injected = fault && 'answer' in fault ? fault.answer : null;
+      answer = abandoned ? { status: 499 } : (injected ?? spent.refused ?? matched.handler(ctx));
       operation = ctx.operation ?? operation;
     } catch (err) {
       if (!(err instanceof HttpError)) {
@@ -412,8 +392,12 @@ export async function startFakeGitHub(
         payload = '';
       }
     }
-    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-    if (status === 304) {
+    if (options.latencyMs && !abandoned) {
+      await new Promise((r) => setTimeout(r, options.latencyMs));
+    }
+    if (abandoned) {
+      // The client gave up: there is nobody to answer.
+    } else if (status === 304) {
       delete headers['content-type'];
       res.writeHead(304, headers);
       res.end();
@@ -435,6 +419,8 @@ export async function startFakeGitHub(
     stats.record({
       method,
       path: rawPath,
+      query: url.search,
+      ...(options.recordBodies && body !== null ? { body } : {}),
       route: matched ? `${matched.method} ${matched.template}` : null,
       operation,
       status,
@@ -467,12 +453,11 @@ export async function startFakeGitHub(
     state,
     stats,
     deliveries,
-    fail(rule) {
-      faults.push({ ...rule, left: rule.times ?? 1 });
-    },
+    fail: (rule) => faults.add(rule),
     limits,
     primary,
     close() {
+      faults.abandonAll();
       return new Promise((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
