@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { expect } from 'vitest';
 import { aiGovernance, type AppOptions } from '../../src/app.js';
+import { DEFAULT_SECONDARY_RETRY } from '../../src/github/secondary-limit.js';
 import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import {
   startFakeGitHub,
@@ -77,6 +78,22 @@ export interface AppOnFakeOptions {
    * retry; the tests of how the app copes with GitHub's limits turn them on).
    */
   retries?: boolean;
+  /**
+   * With `retries`: every wait of Probot's retry and throttling plugins, and of the app's own
+   * retry after a secondary rate limit, counts milliseconds instead of seconds ("retry after
+   * 60 s" takes 60 ms, the retry plugin's back-off of 1, 4 and 9 s takes 14 ms), and the
+   * throttling plugin's queues run each request at once instead of spacing writes a second apart.
+   * What is retried, how often and after how many of GitHub's seconds stay Probot's and the app's.
+   * An `app.secondaryRetry` given explicitly is kept.
+   */
+  shortWaits?: boolean;
+  /**
+   * Address the fake as api.github.com is laid out, REST at the root and GraphQL at `/graphql`,
+   * instead of as GitHub Enterprise Server (`/api/v3`, `/api/graphql`; the default). Octokit's
+   * throttling plugin knows a GraphQL request, and so its RATE_LIMITED answer, only by the path
+   * `/graphql`.
+   */
+  githubComUrls?: boolean;
 }
 
 export interface AppOnFake {
@@ -101,8 +118,42 @@ export interface AppOnFake {
   stop(): Promise<void>;
 }
 
-/** The Octokit the app uses in tests: Probot's, with retries and throttling off unless asked. */
-function testOctokit(retries: boolean): typeof ProbotOctokit {
+/**
+ * A stand-in for one of the throttling plugin's Bottleneck groups that runs every job at once (the
+ * plugin's own retry limiter, which decides on retries and waits for them, is left as it is).
+ */
+function immediateGroup() {
+  const limiter = {
+    schedule: (...args: unknown[]) => {
+      const first = typeof args[0] === 'function';
+      const fn = (first ? args[0] : args[1]) as (...a: unknown[]) => unknown;
+      return Promise.resolve().then(() => fn(...args.slice(first ? 1 : 2)));
+    },
+  };
+  return { key: () => limiter };
+}
+
+/**
+ * The Octokit the app uses in tests: Probot's, with retries and throttling off unless asked, and
+ * with `shortWaits` their waits in milliseconds (see {@link AppOnFakeOptions.shortWaits}).
+ */
+function testOctokit(retries: boolean, shortWaits: boolean): typeof ProbotOctokit {
+  if (retries && shortWaits) {
+    return ProbotOctokit.defaults((o: Record<string, any>) => ({
+      ...o,
+      retry: { ...o.retry, enabled: true, retryAfterBaseValue: 1 },
+      throttle: {
+        ...o.throttle,
+        enabled: true,
+        retryAfterBaseValue: 1,
+        global: immediateGroup(),
+        auth: immediateGroup(),
+        search: immediateGroup(),
+        write: immediateGroup(),
+        notifications: immediateGroup(),
+      },
+    }));
+  }
   if (retries) return ProbotOctokit;
   return ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,
@@ -117,6 +168,8 @@ export async function startAppOnFake(
   options: AppOnFakeOptions = {},
 ): Promise<AppOnFake> {
   const fake = await startFakeGitHub(state, options.fake);
+  const retries = options.retries ?? false;
+  const shortWaits = options.shortWaits ?? false;
   const port = await freePort();
   const logs: LogLine[] = [];
   const log = pino(
@@ -128,15 +181,19 @@ export async function startAppOnFake(
       appId: state.app.id,
       privateKey: appKeys().privateKey,
       secret: WEBHOOK_SECRET,
-      baseUrl: fake.apiUrl,
+      baseUrl: options.githubComUrls ? fake.url : fake.apiUrl,
       log,
-      Octokit: testOctokit(options.retries ?? false),
+      Octokit: testOctokit(retries, shortWaits),
     }),
     host: '127.0.0.1',
     port,
     log,
   });
-  await server.load(aiGovernance(options.app));
+  const appOptions: AppOptions | undefined =
+    retries && shortWaits
+      ? { secondaryRetry: { ...DEFAULT_SECONDARY_RETRY, unitMs: 1 }, ...options.app }
+      : options.app;
+  await server.load(aiGovernance(appOptions));
   await server.start();
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
   const send = (d: WebhookDelivery) => sendWebhook(url, WEBHOOK_SECRET, d);
