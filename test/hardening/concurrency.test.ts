@@ -2,73 +2,105 @@
  * Concurrency: duplicate deliveries and events for the same PR that arrive together are evaluated
  * one after the other (the in-process lock, src/github/lock.ts), and every write is an upsert, so a
  * PR gets exactly one check run per head commit and one audit comment.
+ *
+ * The race is staged, not left to timing: every evaluation is let into the app's lock (or straight
+ * through, without one), and the pull request's snapshot is held by the fake GitHub until all of
+ * them have arrived and as many as can run at once are waiting for it; then all are released
+ * together. Without the lock, they so all read the same state before any of them writes.
  */
-import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KeyedLock } from '../../src/github/lock.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { markReadyForReview } from '../../src/fake-github/merged.js';
+import type { FakeGitHubState, FakePullRequest } from '../../src/fake-github/state.js';
 import {
-  FakeGitHub,
-  PAYMENTS_POLICY,
-  TEAMS,
-  aiPaymentsPr,
-  finish,
   pullRequestEvent,
-  reviewEvent,
-  sha,
-  type PrSpec,
-} from '../app/helpers.js';
-import { R, startPlainApp } from './harness.js';
+  pullRequestReviewEvent,
+  type WebhookDelivery,
+} from '../../src/fake-github/webhooks.js';
+import { InProcessLock, type KeyedLock } from '../../src/github/lock.js';
+import type { AppOnFake } from '../support/app-on-fake.js';
+import { R, REPO, find, hardeningState, openAiPaymentsPr, start, writeCalls } from './world.js';
 
-let gh: FakeGitHub;
-let pr: PrSpec;
+let state: FakeGitHubState;
+let pr: FakePullRequest;
 
 beforeEach(() => {
-  pr = aiPaymentsPr(7);
-  gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
+  state = hardeningState();
+  pr = openAiPaymentsPr(state, 7);
 });
-
-afterEach(() => finish(gh));
 
 /** No serialisation at all: what the app would do without its lock. */
 const noLock: KeyedLock = { run: (_key, fn) => fn() };
 
-const runsOn = (head: string) => gh.checkRuns.filter((r) => r.head_sha === head);
-const appComments = () => pr.comments.filter((c) => c.byApp);
+/** A lock (or none) that counts the evaluations that reached it. */
+function counting(inner: KeyedLock): KeyedLock & { reached: number } {
+  const gate = {
+    reached: 0,
+    run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+      gate.reached++;
+      return inner.run(key, fn);
+    },
+  };
+  return gate;
+}
 
-/** The same delivery received `n` times at once, as GitHub's redelivery can do. */
-async function duplicates(app: Awaited<ReturnType<typeof startPlainApp>>, n: number) {
-  const id = randomUUID();
-  const payload = pullRequestEvent('opened', pr);
-  await Promise.all(
-    Array.from({ length: n }, () =>
-      app.probot.receive({ id, name: 'pull_request', payload: structuredClone(payload) } as any),
-    ),
+/** The app with `lock` (the real in-process lock unless given), counted. */
+async function startWith(inner: KeyedLock = new InProcessLock()) {
+  const lock = counting(inner);
+  const app = await start(state, { app: { lock } });
+  return { app, lock, serial: inner !== noLock };
+}
+
+/**
+ * Sends the deliveries at once, holding the PR snapshot until every one reached the lock and as
+ * many snapshots are waiting as can run at once (one under the lock, all without); then lets
+ * them all go and waits for every answer.
+ */
+async function race(
+  { app, lock, serial }: Awaited<ReturnType<typeof startWith>>,
+  deliveries: WebhookDelivery[],
+) {
+  const before = lock.reached;
+  const held = app.fake.fail({ operation: 'PullRequestSnapshot', hang: true, times: Infinity });
+  const answers = Promise.all(deliveries.map((d) => app.send(d)));
+  await vi.waitFor(
+    () => {
+      expect(lock.reached - before).toBe(deliveries.length);
+      expect(held.waiting).toBe(serial ? 1 : deliveries.length);
+    },
+    { timeout: 10_000 },
   );
+  held.release();
+  expect(await answers).toEqual(deliveries.map(() => 200));
 }
 
-/** A push (new head) and a review of the old head, delivered in the same instant. */
-async function pushAndReview(app: Awaited<ReturnType<typeof startPlainApp>>) {
+const runsOn = (head: string) => state.checkRunsFor(REPO, head);
+const appComments = () => pr.comments.filter((c) => c.viaApp);
+
+/** The same delivery `n` times at once, as GitHub's redelivery can do. */
+const duplicates = (n: number) => {
+  const d = pullRequestEvent(state, REPO, pr.number, 'opened');
+  return Array.from({ length: n }, () => structuredClone(d));
+};
+
+/** A review of the old head, then a push (new head): delivered in the same instant. */
+function reviewAndPush() {
   const oldHead = pr.headSha;
-  const newHead = sha('pr-7-head-2');
-  pr.commits.push({ sha: newHead, message: 'Handle timeouts too' });
-  pr.headSha = newHead;
-  pr.reviews.push({ by: 'carol', state: 'APPROVED', commit: oldHead });
-  await Promise.all([
-    app.receive('pull_request', pullRequestEvent('synchronize', pr)),
-    app.receive(
-      'pull_request_review',
-      reviewEvent({ ...pr, headSha: oldHead }, { by: 'carol', state: 'APPROVED', commit: oldHead }),
-    ),
-  ]);
-  return { oldHead, newHead };
+  const carol = state.submitReview(REPO, pr.number, { user: 'carol' });
+  const review = pullRequestReviewEvent(state, REPO, pr.number, carol.id);
+  const newHead = state.pushCommits(REPO, pr.number, [{ message: 'Handle timeouts too' }]);
+  const push = pullRequestEvent(state, REPO, pr.number, 'synchronize', { before: oldHead });
+  return { oldHead, newHead, deliveries: [push, review] };
 }
+
+const judge = async (app: AppOnFake) =>
+  expect(await app.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
 
 describe('duplicate deliveries', () => {
   it('the same delivery five times at once: one check run, one comment, one label, one request', async () => {
-    const app = await startPlainApp();
-    await duplicates(app, 5);
+    const run = await startWith();
+    await race(run, duplicates(5));
 
-    expect(gh.writeCalls()).toEqual([
+    expect(writeCalls(run.app)).toEqual([
       `POST ${R}/check-runs`,
       `POST ${R}/issues/7/comments`,
       `POST ${R}/issues/7/labels`,
@@ -76,12 +108,12 @@ describe('duplicate deliveries', () => {
     ]);
     expect(runsOn(pr.headSha)).toHaveLength(1);
     expect(appComments()).toHaveLength(1);
-    expect(app.errors()).toEqual([]);
+    expect(run.app.errors()).toEqual([]);
   });
 
   it('without the lock the same deliveries would write duplicates (the test can fail)', async () => {
-    const app = await startPlainApp({ lock: noLock });
-    await duplicates(app, 5);
+    const run = await startWith(noLock);
+    await race(run, duplicates(5));
     expect(runsOn(pr.headSha).length).toBeGreaterThan(1);
     expect(appComments().length).toBeGreaterThan(1);
   });
@@ -89,58 +121,77 @@ describe('duplicate deliveries', () => {
 
 describe('a review and a push in the same second', () => {
   it('one check run per head commit and one audit comment; the old approval does not count', async () => {
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const { oldHead, newHead } = await pushAndReview(app);
+    const run = await startWith();
+    await judge(run.app);
+    const { oldHead, newHead, deliveries } = reviewAndPush();
+    await race(run, deliveries);
 
     expect(runsOn(oldHead)).toHaveLength(1);
     expect(runsOn(newHead)).toHaveLength(1);
     expect(runsOn(newHead)[0]!.conclusion).toBe('action_required');
-    expect(gh.find('POST', `${R}/check-runs`).map((r) => r.body.head_sha)).toEqual([
-      oldHead,
-      newHead,
-    ]);
+    expect(
+      find(run.app, 'POST', `${R}/check-runs`).map(
+        (r) => (r.body as { head_sha: string }).head_sha,
+      ),
+    ).toEqual([oldHead, newHead]);
     expect(appComments()).toHaveLength(1);
     expect(appComments()[0]!.body).toContain('reviewed an older commit');
-    expect(app.errors()).toEqual([]);
+    expect(run.app.errors()).toEqual([]);
   });
 
   it('without the lock the same two events would write two runs on the new head', async () => {
-    const app = await startPlainApp({ lock: noLock });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const { newHead } = await pushAndReview(app);
+    const run = await startWith(noLock);
+    await judge(run.app);
+    const { newHead, deliveries } = reviewAndPush();
+    await race(run, deliveries);
     expect(runsOn(newHead).length).toBeGreaterThan(1);
   });
 });
 
 describe('many events for one PR and one for another, all at once', () => {
   it('each PR gets one check run and one comment; the other PR is not held up', async () => {
-    const other = gh.addPr(aiPaymentsPr(8));
-    const app = await startPlainApp();
-    const events = [
-      ...['opened', 'labeled', 'unlabeled', 'ready_for_review', 'reopened', 'synchronize'].map(
-        (action) => app.receive('pull_request', pullRequestEvent(action, pr)),
-      ),
-      app.receive('pull_request', pullRequestEvent('opened', other)),
-    ];
-    await Promise.all(events);
+    // The story of PR #7, each delivery built when its event happened.
+    const draft = openAiPaymentsPr(state, 8, { draft: true });
+    const other = openAiPaymentsPr(state, 9);
+    const event = (action: Parameters<typeof pullRequestEvent>[3], label?: string) =>
+      pullRequestEvent(state, REPO, draft.number, action, label ? { label } : {});
+    const story = [event('opened')];
+    state.addLabel(REPO, draft.number, 'needs-care', 'alice');
+    story.push(event('labeled', 'needs-care'));
+    state.removeLabel(REPO, draft.number, 'needs-care', 'alice');
+    story.push(event('unlabeled', 'needs-care'));
+    markReadyForReview(state, REPO, draft.number, 'alice');
+    story.push(event('ready_for_review'));
+    state.closePullRequest(REPO, draft.number);
+    state.reopenPullRequest(REPO, draft.number);
+    story.push(event('reopened'));
+    const before = draft.headSha;
+    state.pushCommits(REPO, draft.number, [{ message: 'Handle timeouts too' }]);
+    story.push(event('synchronize'));
+    expect(draft.headSha).not.toBe(before);
 
-    expect(runsOn(pr.headSha)).toHaveLength(1);
+    const run = await startWith();
+    const deliveries = [...story, pullRequestEvent(state, REPO, other.number, 'opened')];
+    const answers = await Promise.all(deliveries.map((d) => run.app.send(d)));
+    expect(answers).toEqual(deliveries.map(() => 200));
+
+    expect(runsOn(draft.headSha)).toHaveLength(1);
     expect(runsOn(other.headSha)).toHaveLength(1);
-    expect(appComments()).toHaveLength(1);
-    expect(other.comments.filter((c) => c.byApp)).toHaveLength(1);
+    expect(draft.comments.filter((c) => c.viaApp)).toHaveLength(1);
+    expect(other.comments.filter((c) => c.viaApp)).toHaveLength(1);
+    expect(run.app.errors()).toEqual([]);
   });
 });
 
 describe('two processes, one after the other (each with its own lock)', () => {
   it('the second finds what the first wrote and writes nothing: every write is an upsert', async () => {
-    const first = await startPlainApp();
-    const second = await startPlainApp();
-    await first.receive('pull_request', pullRequestEvent('opened', pr));
-    gh.reset();
-    await second.receive('pull_request', pullRequestEvent('opened', pr));
+    const first = await start(state);
+    const second = await start(state);
+    await judge(first);
+    await judge(second);
 
-    expect(gh.writeCalls()).toEqual([]);
+    expect(writeCalls(first).length).toBeGreaterThan(0);
+    expect(writeCalls(second)).toEqual([]);
     expect(runsOn(pr.headSha)).toHaveLength(1);
     expect(appComments()).toHaveLength(1);
   });
