@@ -10,7 +10,8 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { markReadyForReview } from '../../src/fake-github/merged.js';
-import type { FakeGitHubState, FakePullRequest } from '../../src/fake-github/state.js';
+import type { FakePullRequest } from '../../src/fake-github/model.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
   pullRequestEvent,
   pullRequestReviewEvent,

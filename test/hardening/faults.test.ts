@@ -6,7 +6,8 @@
  * with a completed, failing check that says why: never `in_progress`, never `success`.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { FakeGitHubState, FakePullRequest } from '../../src/fake-github/state.js';
+import type { FakePullRequest } from '../../src/fake-github/model.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
   checkSuiteEvent,
   pullRequestEvent,

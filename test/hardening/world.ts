@@ -7,11 +7,8 @@
  */
 import { afterEach, expect } from 'vitest';
 import type { RequestRecord } from '../../src/fake-github/server.js';
-import type {
-  FakeGitHubState,
-  FakePullRequest,
-  OpenPullRequestSpec,
-} from '../../src/fake-github/state.js';
+import type { FakePullRequest, OpenPullRequestSpec } from '../../src/fake-github/model.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { POLICY_PATH } from '../../src/model/names.js';
 import {
   newFakeState,
@@ -55,6 +52,8 @@ export function hardeningState(
   state.addOrg(ORG);
   for (const [slug, members] of Object.entries(options.teams ?? TEAMS)) {
     state.addTeam(ORG, slug, members);
+    // Members of the org in their own right: leaving a team does not leave the org.
+    state.addOrgMember(ORG, ...members);
   }
   state.addUser('alice', { name: 'Alice Doe', email: 'alice@acme.test' });
   state.addOrgMember(ORG, 'alice');
