@@ -4,6 +4,8 @@
  * the app itself. `FakeGitHubState` (state.ts) holds these and changes them the way people do.
  */
 
+import type { CheckAnnotation } from '../model/github.js';
+
 export type UserType = 'User' | 'Bot';
 
 export interface FakeUser {
@@ -133,18 +135,6 @@ export interface FakeForcePushEvent {
   createdAt: string;
 }
 
-export interface FakeAnnotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  title?: string;
-  message: string;
-  raw_details?: string;
-}
-
 export interface FakeCheckRunOutput {
   title: string | null;
   summary: string | null;
@@ -166,7 +156,7 @@ export interface FakeCheckRun {
   startedAt: string;
   completedAt: string | null;
   output: FakeCheckRunOutput;
-  annotations: FakeAnnotation[];
+  annotations: CheckAnnotation[];
   actions: FakeCheckRunAction[];
   /** The app that wrote it. */
   appId: number;

@@ -79,6 +79,23 @@ export function routeList(): {
   };
 }
 
+/** What a resource module writes its routes with: the state, the hosts, `route` and the lookups. */
+export type RouteKit = RouteEnv &
+  Pick<ReturnType<typeof routeList>, 'route'> &
+  ReturnType<typeof lookups>;
+
+/**
+ * A resource module: `build` adds its routes, in the order they are tried, and the module gives
+ * them to the server for an environment.
+ */
+export function routeModule(build: (kit: RouteKit) => void): (env: RouteEnv) => RouteDef[] {
+  return (env) => {
+    const { routes, route } = routeList();
+    build({ ...env, route, ...lookups(env.state) });
+    return routes;
+  };
+}
+
 /** The repository and pull request a route's parameters name, or a 404. */
 export function lookups(state: FakeGitHubState) {
   const repoOf = (p: Record<string, string>): FakeRepo => {
@@ -86,13 +103,16 @@ export function lookups(state: FakeGitHubState) {
     if (!repo) throw new HttpError(404, 'Not Found');
     return repo;
   };
-  const pullOf = (repo: FakeRepo, n: string | undefined): FakePullRequest => {
+  /** The pull request of `{pull_number}` or `{issue_number}`, with its repository. */
+  const pullAt = (p: Record<string, string>): { repo: FakeRepo; pr: FakePullRequest } => {
+    const repo = repoOf(p);
+    const n = p.pull_number ?? p.issue_number;
     const pr = repo.pulls.get(Number(n));
     if (!pr || !/^\d+$/.test(n ?? '')) throw new HttpError(404, 'Not Found');
-    return pr;
+    return { repo, pr };
   };
   const full = (repo: FakeRepo) => `${repo.owner}/${repo.name}`;
-  return { repoOf, pullOf, full };
+  return { repoOf, pullAt, full };
 }
 
 /** One page of `items` by `per_page` (at most 100) and `page`, with GitHub's `Link` value. */

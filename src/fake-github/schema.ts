@@ -6,6 +6,7 @@
  * too, while `changedFiles` keeps the real count).
  */
 
+import { PR_COMMITS_CAP } from '../model/github.js';
 import { FieldError, type GqlObject } from './graphql.js';
 import { historyFields, mergeFields, readyForReviewItems } from './merged.js';
 import { nodeId } from './shapes.js';
@@ -21,8 +22,6 @@ import type {
 
 /** GitHub's largest page on any connection. */
 export const MAX_PAGE = 100;
-/** GitHub lists at most this many commits of a pull request. */
-export const PR_COMMITS_LIMIT = 250;
 /** GitHub lists at most this many changed files of a pull request. */
 export const PR_FILES_LIMIT = 3000;
 /**
@@ -542,7 +541,7 @@ function pullRequestObject(
           id: nodeId('PRC', `${pr.id}:${sha}`),
           commit: commitObject(state, repo, repo.commits.get(sha)!),
         }),
-        { cap: PR_COMMITS_LIMIT, totalCount: pr.commits.length },
+        { cap: PR_COMMITS_CAP, totalCount: pr.commits.length },
       ),
     files: (a: Record<string, unknown>) =>
       connection(

@@ -28,6 +28,12 @@ export interface Hosts {
 
 export const GITHUB_HOSTS: Hosts = { api: 'https://api.github.com', web: 'https://github.com' };
 
+/** A repository's full name and the API and web addresses its resources' links start with. */
+export function repoLinks(repo: FakeRepo, h: Hosts): { full: string; api: string; web: string } {
+  const full = `${repo.owner}/${repo.name}`;
+  return { full, api: `${h.api}/repos/${full}`, web: `${h.web}/${full}` };
+}
+
 /** GitHub-style node ids: a type prefix and an opaque tail. */
 export function nodeId(prefix: string, id: number | string): string {
   return `${prefix}_${Buffer.from(`fake:${id}`).toString('base64url')}`;
@@ -87,9 +93,7 @@ export function repoJson(
   repo: FakeRepo,
   h: Hosts,
 ): Record<string, unknown> {
-  const full = `${repo.owner}/${repo.name}`;
-  const api = `${h.api}/repos/${full}`;
-  const html = `${h.web}/${full}`;
+  const { full, api, web: html } = repoLinks(repo, h);
   const open = [...repo.pulls.values()].filter((p) => p.state === 'open').length;
   const pushed = repo.commits.get(repo.branches.get(repo.defaultBranch) ?? '')?.committer.date;
   return {
@@ -185,7 +189,7 @@ export function labelJson(repo: FakeRepo, label: FakeLabel, h: Hosts): Record<st
   return {
     id: label.id,
     node_id: nodeId('LA', label.id),
-    url: `${h.api}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(label.name)}`,
+    url: `${repoLinks(repo, h).api}/labels/${encodeURIComponent(label.name)}`,
     name: label.name,
     color: label.color,
     default: false,
@@ -299,9 +303,8 @@ export function pullSimpleJson(
   pr: FakePullRequest,
   h: Hosts,
 ): Record<string, unknown> {
-  const full = `${repo.owner}/${repo.name}`;
-  const api = `${h.api}/repos/${full}`;
-  const html = `${h.web}/${full}/pull/${pr.number}`;
+  const { api, web } = repoLinks(repo, h);
+  const html = `${web}/pull/${pr.number}`;
   return {
     url: `${api}/pulls/${pr.number}`,
     id: pr.id,
@@ -392,7 +395,7 @@ export function pullRefJson(
   pr: FakePullRequest,
   h: Hosts,
 ): Record<string, unknown> {
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
+  const { api } = repoLinks(repo, h);
   const repoRef = { id: repo.id, url: api, name: repo.name };
   return {
     url: `${api}/pulls/${pr.number}`,
@@ -409,7 +412,7 @@ export function checkRunJson(
   run: FakeCheckRun,
   h: Hosts,
 ): Record<string, unknown> {
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
+  const { api, web } = repoLinks(repo, h);
   const prs = [...repo.pulls.values()].filter(
     (p) => p.headSha === run.headSha && !p.crossRepository,
   );
@@ -422,7 +425,7 @@ export function checkRunJson(
     head_sha: run.headSha,
     external_id: run.externalId,
     url: `${api}/check-runs/${run.id}`,
-    html_url: `${h.web}/${repo.owner}/${repo.name}/runs/${run.id}`,
+    html_url: `${web}/runs/${run.id}`,
     details_url: run.detailsUrl ?? `${h.web}/apps/${state.app.slug}`,
     status: run.status,
     conclusion: run.conclusion,
@@ -462,10 +465,10 @@ export function commentJson(
   c: FakeComment,
   h: Hosts,
 ): Record<string, unknown> {
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
+  const { api, web } = repoLinks(repo, h);
   return {
     url: `${api}/issues/comments/${c.id}`,
-    html_url: `${h.web}/${repo.owner}/${repo.name}/pull/${pr.number}#issuecomment-${c.id}`,
+    html_url: `${web}/pull/${pr.number}#issuecomment-${c.id}`,
     issue_url: `${api}/issues/${pr.number}`,
     id: c.id,
     node_id: nodeId('IC', c.id),
@@ -499,8 +502,8 @@ export function reviewJson(
   h: Hosts,
   opts: { lowerCaseState?: boolean } = {},
 ): Record<string, unknown> {
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
-  const html = `${h.web}/${repo.owner}/${repo.name}/pull/${pr.number}#pullrequestreview-${r.id}`;
+  const { api, web } = repoLinks(repo, h);
+  const html = `${web}/pull/${pr.number}#pullrequestreview-${r.id}`;
   return {
     id: r.id,
     node_id: nodeId('PRR', r.id),
@@ -526,7 +529,7 @@ export function commitJson(
   c: FakeCommit,
   h: Hosts,
 ): Record<string, unknown> {
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
+  const { api, web } = repoLinks(repo, h);
   const tree = createHash('sha1').update(`tree:${c.sha}`).digest('hex');
   return {
     sha: c.sha,
@@ -547,14 +550,14 @@ export function commitJson(
       },
     },
     url: `${api}/commits/${c.sha}`,
-    html_url: `${h.web}/${repo.owner}/${repo.name}/commit/${c.sha}`,
+    html_url: `${web}/commit/${c.sha}`,
     comments_url: `${api}/commits/${c.sha}/comments`,
     author: c.author.login ? userJson(state, c.author.login, h) : null,
     committer: c.committer.login ? userJson(state, c.committer.login, h) : null,
     parents: c.parents.map((p) => ({
       sha: p,
       url: `${api}/commits/${p}`,
-      html_url: `${h.web}/${repo.owner}/${repo.name}/commit/${p}`,
+      html_url: `${web}/commit/${p}`,
     })),
   };
 }
@@ -574,7 +577,7 @@ export function fileJson(
   f: FakePullRequest['files'][number],
   h: Hosts,
 ): Record<string, unknown> {
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
+  const { api, web } = repoLinks(repo, h);
   const path = f.path.split('/').map(encodeURIComponent).join('/');
   return {
     sha: createHash('sha1').update(`blob:${headSha}:${f.path}`).digest('hex'),
@@ -583,8 +586,8 @@ export function fileJson(
     additions: f.additions,
     deletions: f.deletions,
     changes: f.additions + f.deletions,
-    blob_url: `${h.web}/${repo.owner}/${repo.name}/blob/${headSha}/${path}`,
-    raw_url: `${h.web}/${repo.owner}/${repo.name}/raw/${headSha}/${path}`,
+    blob_url: `${web}/blob/${headSha}/${path}`,
+    raw_url: `${web}/raw/${headSha}/${path}`,
     contents_url: `${api}/contents/${path}?ref=${headSha}`,
     patch: `@@ -1,${f.deletions} +1,${f.additions} @@`,
     ...(f.previousPath ? { previous_filename: f.previousPath } : {}),

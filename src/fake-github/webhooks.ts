@@ -17,6 +17,7 @@ import {
   pullRefJson,
   pullSimpleJson,
   repoJson,
+  repoLinks,
   reviewJson,
   teamJson,
   userJson,
@@ -209,7 +210,7 @@ export function checkSuiteEvent(
       : ([...repo.branches.entries()].find(([, s]) => s === headSha)?.[0] ?? null);
   const suiteId = runs[0]?.suiteId ?? state.nextId();
   const last = runs[runs.length - 1];
-  const api = `${h.api}/repos/${repo.owner}/${repo.name}`;
+  const { api } = repoLinks(repo, h);
   return {
     id: deliveryId(),
     appId: state.app.id,
@@ -284,6 +285,7 @@ export function pushEvent(
   const after = repo.branches.get(branch);
   if (!after) throw new Error(`no branch ${branch} in ${repoName}`);
   const shas = state.compare(repo, before, after).commits;
+  const { web } = repoLinks(repo, h);
   const commitJson = (c: FakeCommit) => {
     const parent = c.parents[0] ? state.treeAt(repo, c.parents[0]) : null;
     const tree = c.tree;
@@ -300,7 +302,7 @@ export function pushEvent(
     return {
       ...headCommitJson(c),
       distinct: true,
-      url: `${h.web}/${repo.owner}/${repo.name}/commit/${c.sha}`,
+      url: `${web}/commit/${c.sha}`,
       author: {
         name: c.author.name,
         email: c.author.email,
@@ -332,7 +334,7 @@ export function pushEvent(
       deleted: false,
       forced: false,
       base_ref: null,
-      compare: `${h.web}/${repo.owner}/${repo.name}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
+      compare: `${web}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
       commits,
       head_commit: commitJson(head),
       pusher: { name: pusher.login, email: pusher.email },

@@ -1,9 +1,8 @@
+import { ANNOTATIONS_PER_REQUEST, type CheckAnnotation } from '../model/github.js';
 import { CHECK_NAME } from '../model/names.js';
 import type { GitHubClient } from './client.js';
 
 export const REEVALUATE_ACTION = 'reevaluate';
-/** GitHub takes at most 50 annotations a request. */
-export const ANNOTATIONS_PER_REQUEST = 50;
 /** More than this many annotations only adds noise and writes; the summary lists the rest. */
 export const MAX_ANNOTATIONS = 200;
 
@@ -20,16 +19,8 @@ export interface ExistingCheckRun {
 
 export type Conclusion = 'success' | 'action_required' | 'neutral' | 'failure';
 
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  title: string;
-  message: string;
-}
+/** An annotation the app writes: GitHub's shape, always with a title. */
+export type Annotation = CheckAnnotation & { title: string };
 
 export interface CheckRunResult {
   status: 'completed';

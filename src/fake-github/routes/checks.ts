@@ -4,28 +4,14 @@
  */
 
 import { checkRunJson } from '../shapes.js';
-import type { FakeAnnotation, FakeCheckRun, FakeCheckRunAction } from '../model.js';
-import {
-  HttpError,
-  invalid,
-  linkHeader,
-  lookups,
-  objectBody,
-  paginate,
-  routeList,
-  type RouteDef,
-  type RouteEnv,
-} from '../router.js';
+import { ANNOTATIONS_PER_REQUEST, type CheckAnnotation } from '../../model/github.js';
+import type { FakeCheckRun, FakeCheckRunAction } from '../model.js';
+import { HttpError, invalid, linkHeader, objectBody, paginate, routeModule } from '../router.js';
 
 /** GitHub's limit on check run `output.summary` and `output.text`, in characters. */
 export const CHECK_OUTPUT_LIMIT = 65_535;
-/** GitHub takes at most this many annotations per check run request. */
-export const ANNOTATIONS_LIMIT = 50;
 
-export function checkRoutes({ state, hosts }: RouteEnv): RouteDef[] {
-  const { routes, route } = routeList();
-  const { repoOf, full } = lookups(state);
-
+export const checkRoutes = routeModule(({ state, hosts, route, repoOf, full }) => {
   route('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', (ctx) => {
     const repo = repoOf(ctx.params);
     const ref = decodeURIComponent(ctx.params.ref!);
@@ -137,7 +123,7 @@ export function checkRoutes({ state, hosts }: RouteEnv): RouteDef[] {
       conclusion?: string | null;
       completedAt?: string | null;
       output?: FakeCheckRun['output'];
-      annotations?: FakeAnnotation[];
+      annotations?: CheckAnnotation[];
       actions?: FakeCheckRunAction[];
     } = {};
     const STATUSES = ['queued', 'in_progress', 'completed'];
@@ -206,9 +192,9 @@ export function checkRoutes({ state, hosts }: RouteEnv): RouteDef[] {
       };
       if (o.annotations !== undefined) {
         if (!Array.isArray(o.annotations)) throw invalid('"annotations" is not an array.');
-        if (o.annotations.length > ANNOTATIONS_LIMIT) {
+        if (o.annotations.length > ANNOTATIONS_PER_REQUEST) {
           throw invalid(
-            `Only ${ANNOTATIONS_LIMIT} annotations are allowed per request; ${o.annotations.length} were supplied.`,
+            `Only ${ANNOTATIONS_PER_REQUEST} annotations are allowed per request; ${o.annotations.length} were supplied.`,
           );
         }
         out.annotations = o.annotations.map((a, i) => annotation(a, i));
@@ -241,7 +227,7 @@ export function checkRoutes({ state, hosts }: RouteEnv): RouteDef[] {
     return out;
   }
 
-  function annotation(a: unknown, i: number): FakeAnnotation {
+  function annotation(a: unknown, i: number): CheckAnnotation {
     const x = (a ?? {}) as Record<string, unknown>;
     const where = `annotations[${i}]`;
     if (typeof x.path !== 'string' || x.path === '')
@@ -263,8 +249,6 @@ export function checkRoutes({ state, hosts }: RouteEnv): RouteDef[] {
         `${where}: columns are only allowed when start_line and end_line are the same.`,
       );
     }
-    return x as unknown as FakeAnnotation;
+    return x as unknown as CheckAnnotation;
   }
-
-  return routes;
-}
+});

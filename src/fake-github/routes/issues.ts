@@ -4,33 +4,19 @@
  */
 
 import { commentJson, labelJson } from '../shapes.js';
-import {
-  HttpError,
-  pagedList,
-  lookups,
-  objectBody,
-  routeList,
-  stringList,
-  type RouteDef,
-  type RouteEnv,
-} from '../router.js';
+import { HttpError, objectBody, pagedList, routeModule, stringList } from '../router.js';
 
 /** GitHub's limit on an issue comment body, in characters. */
 export const COMMENT_BODY_LIMIT = 65_536;
 
-export function issueRoutes({ state, hosts }: RouteEnv): RouteDef[] {
-  const { routes, route } = routeList();
-  const { repoOf, pullOf, full } = lookups(state);
-
+export const issueRoutes = routeModule(({ state, hosts, route, repoOf, pullAt, full }) => {
   route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.issue_number);
+    const { repo, pr } = pullAt(ctx.params);
     return pagedList(ctx, pr.comments, (c) => commentJson(state, repo, pr, c, hosts));
   });
 
   route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.issue_number);
+    const { repo, pr } = pullAt(ctx.params);
     const body = commentBody(objectBody(ctx.body));
     const c = state.addComment(full(repo), pr.number, { author: ctx.actor, body });
     return { status: 201, body: commentJson(state, repo, pr, c, hosts) };
@@ -46,14 +32,12 @@ export function issueRoutes({ state, hosts }: RouteEnv): RouteDef[] {
   });
 
   route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.issue_number);
+    const { repo, pr } = pullAt(ctx.params);
     return pagedList(ctx, pr.labels, (n) => labelJson(repo, state.label(repo, n), hosts));
   });
 
   route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.issue_number);
+    const { repo, pr } = pullAt(ctx.params);
     const raw = Array.isArray(ctx.body) ? ctx.body : objectBody(ctx.body).labels;
     const names = stringList(raw, 'labels').map((l) => l.trim());
     if (names.length === 0) {
@@ -77,8 +61,7 @@ export function issueRoutes({ state, hosts }: RouteEnv): RouteDef[] {
   });
 
   route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.issue_number);
+    const { repo, pr } = pullAt(ctx.params);
     if (
       !state.removeLabel(full(repo), pr.number, decodeURIComponent(ctx.params.name!), ctx.actor)
     ) {
@@ -89,9 +72,7 @@ export function issueRoutes({ state, hosts }: RouteEnv): RouteDef[] {
       body: pr.labels.map((n) => labelJson(repo, state.label(repo, n), hosts)),
     };
   });
-
-  return routes;
-}
+});
 
 function commentBody(body: Record<string, unknown>): string {
   if (typeof body.body !== 'string' || body.body === '') {

@@ -3,24 +3,13 @@
  * the pull requests a commit belongs to.
  */
 
-import { PR_COMMITS_LIMIT, PR_FILES_LIMIT } from '../schema.js';
+import { PR_COMMITS_CAP } from '../../model/github.js';
+import { PR_FILES_LIMIT } from '../schema.js';
 import { commitJson, fileJson, pullJson, pullSimpleJson, reviewJson } from '../shapes.js';
 import type { FakePullRequest } from '../model.js';
-import {
-  HttpError,
-  pagedList,
-  lookups,
-  objectBody,
-  routeList,
-  stringList,
-  type RouteDef,
-  type RouteEnv,
-} from '../router.js';
+import { HttpError, objectBody, pagedList, routeModule, stringList } from '../router.js';
 
-export function pullRoutes({ state, hosts }: RouteEnv): RouteDef[] {
-  const { routes, route } = routeList();
-  const { repoOf, pullOf, full } = lookups(state);
-
+export const pullRoutes = routeModule(({ state, hosts, route, repoOf, pullAt, full }) => {
   route('GET', '/repos/{owner}/{repo}/pulls', (ctx) => {
     const repo = repoOf(ctx.params);
     const want = ctx.query.get('state') ?? 'open';
@@ -47,38 +36,31 @@ export function pullRoutes({ state, hosts }: RouteEnv): RouteDef[] {
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', (ctx) => {
-    const repo = repoOf(ctx.params);
-    return {
-      status: 200,
-      body: pullJson(state, repo, pullOf(repo, ctx.params.pull_number), hosts),
-    };
+    const { repo, pr } = pullAt(ctx.params);
+    return { status: 200, body: pullJson(state, repo, pr, hosts) };
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.pull_number);
+    const { repo, pr } = pullAt(ctx.params);
     return pagedList(ctx, pr.files.slice(0, PR_FILES_LIMIT), (f) =>
       fileJson(repo, pr.headSha, f, hosts),
     );
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/commits', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.pull_number);
-    return pagedList(ctx, pr.commits.slice(0, PR_COMMITS_LIMIT), (sha) =>
+    const { repo, pr } = pullAt(ctx.params);
+    return pagedList(ctx, pr.commits.slice(0, PR_COMMITS_CAP), (sha) =>
       commitJson(state, repo, repo.commits.get(sha)!, hosts),
     );
   });
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.pull_number);
+    const { repo, pr } = pullAt(ctx.params);
     return pagedList(ctx, pr.reviews, (r) => reviewJson(state, repo, pr, r, hosts));
   });
 
   route('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', (ctx) => {
-    const repo = repoOf(ctx.params);
-    const pr = pullOf(repo, ctx.params.pull_number);
+    const { repo, pr } = pullAt(ctx.params);
     const body = objectBody(ctx.body);
     const users = stringList(body.reviewers, 'reviewers');
     const teams = stringList(body.team_reviewers, 'team_reviewers');
@@ -109,6 +91,4 @@ export function pullRoutes({ state, hosts }: RouteEnv): RouteDef[] {
     const list = state.pullsWithCommit(repo, sha).sort((a, b) => b.number - a.number);
     return pagedList(ctx, list, (p) => pullSimpleJson(state, repo, p, hosts));
   });
-
-  return routes;
-}
+});

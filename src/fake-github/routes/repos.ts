@@ -5,15 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { blobSha, commitJson, fileJson, repoJson } from '../shapes.js';
-import {
-  HttpError,
-  linkHeader,
-  lookups,
-  paginate,
-  routeList,
-  type RouteDef,
-  type RouteEnv,
-} from '../router.js';
+import { HttpError, linkHeader, paginate, routeModule } from '../router.js';
 
 /** Above this size the contents API leaves `content` empty (encoding "none"). */
 export const CONTENTS_INLINE_LIMIT = 1024 * 1024;
@@ -22,10 +14,7 @@ export const COMPARE_UNPAGED_LIMIT = 250;
 /** The compare endpoint lists at most this many files. */
 export const COMPARE_FILES_LIMIT = 300;
 
-export function repoRoutes({ state, hosts }: RouteEnv): RouteDef[] {
-  const { routes, route } = routeList();
-  const { repoOf, full } = lookups(state);
-
+export const repoRoutes = routeModule(({ state, hosts, route, repoOf, full }) => {
   route('GET', '/repos/{owner}/{repo}', (ctx) => ({
     status: 200,
     body: repoJson(state, repoOf(ctx.params), hosts),
@@ -146,6 +135,4 @@ export function repoRoutes({ state, hosts }: RouteEnv): RouteDef[] {
       },
     };
   });
-
-  return routes;
-}
+});

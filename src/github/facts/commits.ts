@@ -4,6 +4,7 @@
  * the list did not hold are read by sha. Co-authors past a commit's first page are read last.
  */
 import type { CommitFact } from '../../model/facts.js';
+import { PR_COMMITS_CAP } from '../../model/github.js';
 import { PAGE_CONCURRENCY, fail, mapBounded, nextCursor, reading } from '../client.js';
 import { PAGE_SIZE } from '../queries/common.js';
 import {
@@ -16,8 +17,6 @@ import type { PullRequestAt } from './first-query.js';
 import type { PullRequestLists } from './lists.js';
 import { commitState, isPresent, toCommitFact, toIdentity, type CommitState } from './raw.js';
 
-/** GitHub lists at most this many commits of a pull request. */
-export const PR_COMMITS_CAP = 250;
 /** The most commits the adapter will walk when GitHub's PR list stops early. */
 export const MAX_COMMIT_WALK = 10_000;
 
