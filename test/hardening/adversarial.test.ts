@@ -4,78 +4,103 @@
  * audit comment must say why each review did not count.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { FakePullRequest, ReviewState } from '../../src/fake-github/model.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
-  ALICE,
+  pullRequestEvent,
+  pullRequestReviewEvent,
+  type PullRequestAction,
+  type WebhookDelivery,
+} from '../../src/fake-github/webhooks.js';
+import { POLICY_PATH } from '../../src/model/names.js';
+import { plain, type AppOnFake } from '../support/app-on-fake.js';
+import {
   CLAUDE_TRAILER,
-  FakeGitHub,
-  OWNER,
+  ORG,
   PAYMENTS_POLICY,
-  POLICY_PATH,
+  R,
   REPO,
   TEAMS,
-  aiPaymentsPr,
-  finish,
-  plain,
-  pullRequest,
-  pullRequestEvent,
-  reviewEvent,
-  sha,
-  type PrSpec,
-  type ReviewSpec,
-} from '../app/helpers.js';
-import { R, auditComment, discountedSection, startPlainApp } from './harness.js';
-
-let gh: FakeGitHub | undefined;
+  apiPath,
+  asked,
+  discountedSection,
+  find,
+  hardeningState,
+  openAiPaymentsPr,
+  openPr,
+  start,
+} from './world.js';
 
 afterEach(() => {
   vi.useRealTimers();
-  finish(gh);
-  gh = undefined;
 });
 
 const OVERRIDE_POLICY = `${PAYMENTS_POLICY}override:\n  label: ai-governance-override\n  teams: [incident-commanders]\n`;
 const ALL_TEAMS: Record<string, string[]> = { ...TEAMS, 'incident-commanders': ['ivan'] };
+const OVERRIDE = 'ai-governance-override';
 
-/** Opens `pr` against the payments policy and returns the check and the audit comment. */
-async function judge(
-  pr: PrSpec,
-  over: {
-    policy?: string;
-    teams?: Record<string, string[]>;
-    event?: unknown;
-    /** A label applied after the app first judged the head, then its `labeled` delivery. */
-    thenLabel?: { name: string; by: string };
-  } = {},
+/** The org with the override policy and teams, unless told otherwise. */
+const world = (over: { policy?: string; teams?: Record<string, string[]> } = {}) =>
+  hardeningState({ policy: over.policy ?? OVERRIDE_POLICY, teams: over.teams ?? ALL_TEAMS });
+
+/** Reviews of the PR's head (unless `commitId` says otherwise), in order, one second apart. */
+function review(
+  state: FakeGitHubState,
+  pr: FakePullRequest,
+  ...reviews: { user: string; state?: ReviewState; commitId?: string }[]
 ) {
-  gh = new FakeGitHub({
-    policyText: over.policy ?? OVERRIDE_POLICY,
-    teams: over.teams ?? ALL_TEAMS,
-    prs: [pr],
-  });
-  const app = await startPlainApp();
-  await app.receive('pull_request', over.event ?? pullRequestEvent('opened', pr));
+  return reviews.map((r) => state.submitReview(REPO, pr.number, r));
+}
+
+/**
+ * Sends `event` (the PR's `opened` by default) to the app; with `thenLabel`, applies that label
+ * after the app judged the head and sends its `labeled` delivery. Returns the check and comment.
+ */
+async function judge(
+  state: FakeGitHubState,
+  pr: FakePullRequest,
+  over: { event?: WebhookDelivery; thenLabel?: { name: string; by: string } } = {},
+) {
+  const app = await start(state);
+  expect(await app.send(over.event ?? pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(
+    200,
+  );
   if (over.thenLabel) {
-    pr.labels.push(over.thenLabel);
-    await app.receive('pull_request', pullRequestEvent('labeled', pr));
+    state.addLabel(REPO, pr.number, over.thenLabel.name, over.thenLabel.by);
+    const labeled = pullRequestEvent(state, REPO, pr.number, 'labeled', {
+      label: over.thenLabel.name,
+      sender: over.thenLabel.by,
+    });
+    expect(await app.send(labeled)).toBe(200);
   }
   expect(app.errors()).toEqual([]);
-  const check = gh.checkRun(pr.headSha)!;
-  return { check, comment: auditComment(pr), summary: plain(check.output.summary!) };
+  const check = app.check(REPO, pr.headSha);
+  return {
+    app,
+    check,
+    comment: app.comment(REPO, pr.number),
+    summary: plain(check.output.summary!),
+  };
 }
 
-function approved(pr: PrSpec, ...reviews: Partial<ReviewSpec>[]): PrSpec {
-  for (const r of reviews) {
-    pr.reviews.push({ by: 'carol', state: 'APPROVED', commit: pr.headSha, ...r } as ReviewSpec);
-  }
-  return pr;
-}
+/** A labeled or unlabeled delivery for a label just applied or removed by `by`. */
+const labelEvent = (
+  state: FakeGitHubState,
+  pr: FakePullRequest,
+  action: Extract<PullRequestAction, 'labeled' | 'unlabeled'>,
+  label: string,
+  by: string,
+) => pullRequestEvent(state, REPO, pr.number, action, { label, sender: by });
 
 describe('approvals that must not count', () => {
   it('the PR author approving their own PR (even as a team member)', async () => {
-    const pr = approved(aiPaymentsPr(), { by: 'alice' }, { by: 'carol' });
-    const { check, comment } = await judge(pr, {
+    // GitHub itself refuses an author's approval (422); the app does not rely on that.
+    const state = world({
       teams: { ...ALL_TEAMS, 'payments-seniors': ['alice', 'carol', 'dave'] },
     });
+    const pr = openAiPaymentsPr(state);
+    review(state, pr, { user: 'alice' }, { user: 'carol' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title).toBe('Needs 1 more approval from @acme/payments-seniors');
     expect(discountedSection(comment)).toBe(
@@ -84,14 +109,15 @@ describe('approvals that must not count', () => {
   });
 
   it('a commit author approving', async () => {
-    const pr = aiPaymentsPr();
-    pr.commits.push({
-      sha: sha('carol-commit'),
-      message: 'Tidy up',
-      author: { name: 'Carol', email: 'carol@acme.test', login: 'carol' },
+    const state = world();
+    const pr = openAiPaymentsPr(state, 7, {
+      commits: [
+        { message: `Retry failed refunds\n\nRetries with backoff.\n\n${CLAUDE_TRAILER}\n` },
+        { message: 'Tidy up', author: 'carol' },
+      ],
     });
-    approved(pr, { by: 'carol' }, { by: 'dave' });
-    const { check, comment } = await judge(pr);
+    review(state, pr, { user: 'carol' }, { user: 'dave' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(discountedSection(comment)).toBe(
       '- @carol (payments) contributed to the changes: @carol wrote or co-wrote a commit in this PR and cannot approve it',
@@ -99,39 +125,60 @@ describe('approvals that must not count', () => {
   });
 
   it('a Co-authored-by co-author approving (matched by their noreply address)', async () => {
-    const pr = aiPaymentsPr();
-    pr.commits[0]!.message += 'Co-authored-by: Dave D <4242+dave@users.noreply.github.com>\n';
-    approved(pr, { by: 'carol' }, { by: 'dave' });
-    const { check, comment } = await judge(pr);
+    const state = world();
+    const noreply = state.account('dave').email!;
+    expect(noreply).toMatch(/^\d+\+dave@users\.noreply\.github\.com$/);
+    const pr = openAiPaymentsPr(state, 7, {
+      commits: [
+        {
+          message: `Retry failed refunds\n\nRetries with backoff.\n\n${CLAUDE_TRAILER}\nCo-authored-by: Dave D <${noreply}>\n`,
+        },
+      ],
+    });
+    review(state, pr, { user: 'carol' }, { user: 'dave' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(discountedSection(comment)).toBe(
       '- @dave (payments) contributed to the changes: @dave wrote or co-wrote a commit in this PR and cannot approve it',
     );
   });
 
-  it('a bot account (type Bot), even one listed in the team', async () => {
-    const pr = approved(aiPaymentsPr(), { by: 'carol' }, { by: 'review-helper', type: 'Bot' });
-    const { check, comment } = await judge(pr, {
-      teams: { ...ALL_TEAMS, 'payments-seniors': ['carol', 'dave', 'review-helper[bot]'] },
-    });
+  it('a bot account (type Bot)', async () => {
+    // GitHub lets an app approve a pull request, but not join a team or be named as a reviewer
+    // in a policy (a login cannot end in [bot] there): the bot is judged as a bot.
+    const state = world();
+    state.addUser('review-helper[bot]', { type: 'Bot' });
+    const pr = openAiPaymentsPr(state);
+    review(state, pr, { user: 'carol' }, { user: 'review-helper[bot]' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(discountedSection(comment)).toBe(
       "- @review-helper[bot] (payments) is a bot: @review-helper[bot] is a bot; a bot's review never counts",
     );
   });
 
-  it('an AI review bot whose account GitHub reports as a user', async () => {
-    const pr = approved(aiPaymentsPr(), { by: 'carol' }, { by: 'Copilot', type: 'User' });
-    const { check, comment } = await judge(pr, {
-      teams: { ...ALL_TEAMS, 'payments-seniors': ['carol', 'dave', 'copilot'] },
-    });
+  it('an AI review bot whose account GitHub reports as a user, even one the policy names', async () => {
+    const policy = OVERRIDE_POLICY.replace(
+      '      teams: [payments-seniors]\npolicy_file',
+      '      teams: [payments-seniors]\n      users: [Copilot]\npolicy_file',
+    );
+    expect(policy).toContain('users: [Copilot]');
+    const state = world({ policy });
+    state.addUser('Copilot', { type: 'User' });
+    const pr = openAiPaymentsPr(state);
+    review(state, pr, { user: 'carol' }, { user: 'Copilot' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(discountedSection(comment)).toContain('- @Copilot (payments) is a bot');
   });
 
   it('a reviewer who is not in the required team', async () => {
-    const pr = approved(aiPaymentsPr(), { by: 'carol' }, { by: 'mallory' });
-    const { check, comment } = await judge(pr);
+    const state = world();
+    // A member of the org, so allowed to push, but not in the payments team.
+    state.addOrgMember(ORG, 'mallory');
+    const pr = openAiPaymentsPr(state);
+    review(state, pr, { user: 'carol' }, { user: 'mallory' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(discountedSection(comment)).toBe(
       '- @mallory (payments) is not one of the required reviewers: @mallory is not one of the reviewers payments requires',
@@ -139,12 +186,13 @@ describe('approvals that must not count', () => {
   });
 
   it('approvals given before the latest push', async () => {
-    const pr = aiPaymentsPr();
+    const state = world();
+    const pr = openAiPaymentsPr(state);
     const old = pr.headSha;
-    approved(pr, { by: 'carol', commit: old }, { by: 'dave', commit: old });
-    pr.headSha = sha('pr-7-after-approval');
-    pr.commits.push({ sha: pr.headSha, message: `Sneak in more\n\n${CLAUDE_TRAILER}` });
-    const { check, comment } = await judge(pr, { event: pullRequestEvent('synchronize', pr) });
+    review(state, pr, { user: 'carol' }, { user: 'dave' });
+    state.pushCommits(REPO, pr.number, [{ message: `Sneak in more\n\n${CLAUDE_TRAILER}` }]);
+    const event = pullRequestEvent(state, REPO, pr.number, 'synchronize', { before: old });
+    const { check, comment } = await judge(state, pr, { event });
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title).toBe('Needs 2 approvals from @acme/payments-seniors');
     const short = (s: string) => s.slice(0, 7);
@@ -157,13 +205,16 @@ describe('approvals that must not count', () => {
   });
 
   it('an approval followed by requested changes from the same person', async () => {
-    const pr = approved(
-      aiPaymentsPr(),
-      { by: 'carol', at: '2025-01-01T10:00:00Z' },
-      { by: 'dave', at: '2025-01-01T10:01:00Z' },
-      { by: 'carol', state: 'CHANGES_REQUESTED', at: '2025-01-01T11:00:00Z' },
+    const state = world();
+    const pr = openAiPaymentsPr(state);
+    review(
+      state,
+      pr,
+      { user: 'carol' },
+      { user: 'dave' },
+      { user: 'carol', state: 'CHANGES_REQUESTED' },
     );
-    const { check, comment } = await judge(pr);
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title).toBe(
       'Needs 1 more approval from @acme/payments-seniors; changes requested by @carol',
@@ -176,10 +227,11 @@ describe('approvals that must not count', () => {
 
 describe('the override label', () => {
   it('applied by someone who may not override: ignored, and the comment says so', async () => {
-    const pr = aiPaymentsPr();
-    pr.labels.push({ name: 'ai-governance-override', by: 'alice' });
-    const event = pullRequestEvent('labeled', pr);
-    const { check, summary, comment } = await judge(pr, { event });
+    const state = world();
+    const pr = openAiPaymentsPr(state);
+    state.addLabel(REPO, pr.number, OVERRIDE, 'alice');
+    const event = labelEvent(state, pr, 'labeled', OVERRIDE, 'alice');
+    const { check, summary, comment } = await judge(state, pr, { event });
     expect(check.conclusion).toBe('action_required');
     expect(summary).toContain(
       '**Override:** label ` ai-governance-override ` applied by @alice, not accepted. @alice applied the label but is not allowed to override',
@@ -188,19 +240,21 @@ describe('the override label', () => {
   });
 
   it('applied by a bot: ignored', async () => {
-    const pr = aiPaymentsPr();
-    pr.labels.push({ name: 'ai-governance-override', by: 'helper', byType: 'Bot' });
-    const { check, summary } = await judge(pr, {
-      teams: { ...ALL_TEAMS, 'incident-commanders': ['ivan', 'helper[bot]'] },
-    });
+    // A bot cannot be in the override team, nor named in a policy: it applies the label anyway.
+    const state = world();
+    state.addUser('helper[bot]', { type: 'Bot' });
+    const pr = openAiPaymentsPr(state);
+    state.addLabel(REPO, pr.number, OVERRIDE, 'helper[bot]');
+    const { check, summary } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(summary).toContain('@helper[bot] is a bot and cannot override');
   });
 
   it('applied by a member of the override team: passes as overridden, recorded in the history', async () => {
-    const pr = aiPaymentsPr();
-    const { check, comment } = await judge(pr, {
-      thenLabel: { name: 'ai-governance-override', by: 'ivan' },
+    const state = world();
+    const pr = openAiPaymentsPr(state);
+    const { check, comment } = await judge(state, pr, {
+      thenLabel: { name: OVERRIDE, by: 'ivan' },
     });
     expect(check.conclusion).toBe('success');
     expect(check.output.title).toBe('Overridden by @ivan with label ai-governance-override');
@@ -210,11 +264,12 @@ describe('the override label', () => {
 
 describe('detection that cannot be switched off from the PR', () => {
   it('the AI label removed while the trailers still say AI: still AI-assisted and held', async () => {
-    const pr = aiPaymentsPr();
-    const policy = `${OVERRIDE_POLICY}detection:\n  labels: [ai-assisted]\n`;
-    const event = pullRequestEvent('unlabeled', pr);
-    event.label = { name: 'ai-assisted' };
-    const { check, comment } = await judge(pr, { policy, event });
+    const state = world({ policy: `${OVERRIDE_POLICY}detection:\n  labels: [ai-assisted]\n` });
+    const pr = openAiPaymentsPr(state);
+    state.addLabel(REPO, pr.number, 'ai-assisted', 'alice');
+    state.removeLabel(REPO, pr.number, 'ai-assisted', 'alice');
+    const event = labelEvent(state, pr, 'unlabeled', 'ai-assisted', 'alice');
+    const { check, comment } = await judge(state, pr, { event });
     expect(check.conclusion).toBe('action_required');
     expect(plain(comment)).toContain(
       '| trailer | Claude Code | ` ' + pr.headSha.slice(0, 7) + ' ` | ` ' + CLAUDE_TRAILER,
@@ -222,49 +277,44 @@ describe('detection that cannot be switched off from the PR', () => {
   });
 
   it('a PR from a fork is judged by the base repository’s policy on its default branch', async () => {
-    const pr = aiPaymentsPr();
-    pr.isCrossRepository = true;
-    pr.headRef = 'main';
-    pr.author = 'outsider';
-    pr.commits[0]!.author = { name: 'Out Sider', email: 'out@example.com', login: 'outsider' };
-    const { check } = await judge(pr);
+    const state = world();
+    state.addUser('outsider', { name: 'Out Sider', email: 'out@example.com' });
+    const pr = openAiPaymentsPr(state, 7, {
+      author: 'outsider',
+      crossRepository: true,
+      headRef: 'main',
+    });
+    const { app, check } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
-    const snapshot = gh!.requests.find((r) => r.op === 'PullRequestSnapshot')!;
-    expect(snapshot.body.variables).toMatchObject({
-      owner: OWNER,
-      repo: REPO,
+    const snapshot = app.fake.stats.requests.find((r) => r.operation === 'PullRequestSnapshot')!;
+    expect((snapshot.body as { variables: unknown }).variables).toMatchObject({
+      owner: ORG,
+      repo: 'payments-api',
       policyExpression: `HEAD:${POLICY_PATH}`,
     });
-    // The only file read over REST is the org's policy (its floor), from its default branch.
-    expect(gh!.requests.filter((r) => r.path.includes('/contents/'))).toEqual([
-      expect.objectContaining({
-        method: 'GET',
-        path: `/repos/${OWNER}/.github/contents/${encodeURIComponent(POLICY_PATH)}`,
-        query: {},
-      }),
-    ]);
+    // The snapshot reads the repository's and the org's policy (its floor) at `HEAD:`, their
+    // default branches, and no file is read over REST: nothing comes from the fork's head.
+    expect(app.fake.stats.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+    expect(apiPath(snapshot)).toBe('/graphql');
   });
 
   it('a PR that edits the policy to exempt itself: judged by the default branch, and critical', async () => {
-    const pr = aiPaymentsPr();
-    pr.files.push({ path: POLICY_PATH, changeType: 'MODIFIED' });
-    pr.changedFiles = pr.files.length;
-    pr.title = 'Exempt payments from review';
-    approved(pr, { by: 'alice' });
+    const state = world();
     const exempting =
       'version: 1\ncritical_paths: []\npolicy_file:\n  reviewers:\n    users: [alice]\n';
-    gh = new FakeGitHub({
-      policyText: OVERRIDE_POLICY,
-      teams: ALL_TEAMS,
-      prs: [pr],
-      contents: { [`${OWNER}/${REPO}:${POLICY_PATH}`]: exempting },
-    });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const check = gh.checkRun(pr.headSha)!;
+    const pr = openAiPaymentsPr(state, 7, { title: 'Exempt payments from review' });
+    // The PR's head really holds the exempting policy.
+    const repo = state.requireRepo(REPO);
+    const files = [...pr.files.map((f) => f.path), POLICY_PATH];
+    pr.files.push({ path: POLICY_PATH, changeType: 'MODIFIED', additions: 2, deletions: 9 });
+    repo.commits.get(pr.headSha)!.tree = new Map([
+      ...state.treeAt(repo, pr.baseSha)!,
+      ...files.map((f): [string, string] => [f, f === POLICY_PATH ? exempting : '// code\n']),
+    ]);
+    review(state, pr, { user: 'alice' });
+    const { check, comment } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title).toMatch(/^Needs 3 approvals: 2 from @acme\/payments-seniors/);
-    const comment = auditComment(pr);
     expect(plain(comment)).toContain(`| ❌ policy file | 1: ${'`'} ${POLICY_PATH} ${'`'} |`);
     expect(discountedSection(comment)).toBe(
       '- @alice (payments, policy file) opened the pull request: @alice opened this PR and cannot approve it',
@@ -274,14 +324,14 @@ describe('detection that cannot be switched off from the PR', () => {
   it.each(['none', 'false', 'No', 'N/A', ' off '])(
     '`Assisted-by: %s` is a denial, not evidence',
     async (value) => {
-      const pr = pullRequest(7, {
+      const state = world();
+      const pr = openPr(state, 7, {
         files: ['services/payments/refund.ts'],
-        commits: [{ sha: sha('pr-7-head'), message: `Fix refunds\n\nAssisted-by: ${value}\n` }],
+        commits: [{ message: `Fix refunds\n\nAssisted-by: ${value}\n` }],
       });
-      gh = new FakeGitHub({ policyText: OVERRIDE_POLICY, teams: ALL_TEAMS, prs: [pr] });
-      const app = await startPlainApp();
-      await app.receive('pull_request', pullRequestEvent('opened', pr));
-      const check = gh.checkRun(pr.headSha)!;
+      const app = await start(state);
+      expect(await app.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
+      const check = app.check(REPO, pr.headSha);
       expect(check.conclusion).toBe('success');
       expect(check.output.title).toBe('Not AI-assisted');
       expect(pr.labels).toEqual([]);
@@ -289,76 +339,76 @@ describe('detection that cannot be switched off from the PR', () => {
   );
 
   it('`Assisted-by:` with any other value is evidence', async () => {
-    const pr = pullRequest(7, {
+    const state = world();
+    const pr = openPr(state, 7, {
       files: ['services/payments/refund.ts'],
-      commits: [{ sha: sha('pr-7-head'), message: 'Fix refunds\n\nAssisted-by: nope-ish\n' }],
+      commits: [{ message: 'Fix refunds\n\nAssisted-by: nope-ish\n' }],
     });
-    const { check } = await judge(pr);
+    const { check } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
   });
 });
 
 describe('team membership is read at evaluation time', () => {
-  function twoApprovals(): PrSpec {
-    return approved(aiPaymentsPr(), { by: 'carol' }, { by: 'dave' });
+  function twoApprovals() {
+    const state = world();
+    const pr = openAiPaymentsPr(state);
+    const [, dave] = review(state, pr, { user: 'carol' }, { user: 'dave' });
+    return { state, pr, dave: dave! };
   }
+  /** The PR closed and reopened, and GitHub's `reopened` delivery. */
+  const reopen = (state: FakeGitHubState, pr: FakePullRequest) => {
+    state.closePullRequest(REPO, pr.number);
+    state.reopenPullRequest(REPO, pr.number);
+    return pullRequestEvent(state, REPO, pr.number, 'reopened');
+  };
+  const conclusion = (app: AppOnFake, pr: FakePullRequest) =>
+    app.check(REPO, pr.headSha).conclusion;
 
   it('a reviewer who has since left the team no longer counts (cache time 0)', async () => {
-    const pr = twoApprovals();
-    const teams = structuredClone(ALL_TEAMS);
-    gh = new FakeGitHub({ policyText: OVERRIDE_POLICY, teams, prs: [pr] });
-    const app = await startPlainApp({ teamTtlMs: 0 });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('success');
+    const { state, pr } = twoApprovals();
+    const app = await start(state, { app: { teamTtlMs: 0 } });
+    expect(await app.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
+    expect(conclusion(app, pr)).toBe('success');
 
-    teams['payments-seniors'] = ['carol', 'erin'];
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('action_required');
-    expect(discountedSection(auditComment(pr))).toBe(
+    state.setTeamMembers(ORG, 'payments-seniors', ['carol', 'erin']);
+    expect(await app.send(reopen(state, pr))).toBe(200);
+    expect(conclusion(app, pr)).toBe('action_required');
+    expect(discountedSection(app.comment(REPO, pr.number))).toBe(
       '- @dave (payments) is not one of the required reviewers: @dave is not one of the reviewers payments requires',
     );
   });
 
   it('with a cache, a departure counts from the next read: staleness is bounded by the TTL', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const pr = twoApprovals();
-    const teams = structuredClone(ALL_TEAMS);
-    gh = new FakeGitHub({ policyText: OVERRIDE_POLICY, teams, prs: [pr] });
-    const app = await startPlainApp({ teamTtlMs: 60_000 });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('success');
+    const { state, pr, dave } = twoApprovals();
+    const app = await start(state, { app: { teamTtlMs: 60_000 } });
+    expect(await app.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
+    expect(conclusion(app, pr)).toBe('success');
 
-    teams['payments-seniors'] = ['carol', 'erin'];
+    state.setTeamMembers(ORG, 'payments-seniors', ['carol', 'erin']);
     vi.setSystemTime(Date.now() + 59_000);
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
+    expect(await app.send(reopen(state, pr))).toBe(200);
     // Within the TTL the cached list (with dave) is still used.
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('success');
-    expect(gh.requests.filter((r) => r.op === 'TeamMembers')).toHaveLength(1);
+    expect(conclusion(app, pr)).toBe('success');
+    expect(asked(app, 'TeamMembers')).toBe(1);
 
     vi.setSystemTime(Date.now() + 2_000);
-    await app.receive(
-      'pull_request_review',
-      reviewEvent(pr, { by: 'dave', state: 'APPROVED', commit: pr.headSha }),
-    );
-    expect(gh.requests.filter((r) => r.op === 'TeamMembers')).toHaveLength(2);
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('action_required');
+    expect(await app.send(pullRequestReviewEvent(state, REPO, pr.number, dave.id))).toBe(200);
+    expect(asked(app, 'TeamMembers')).toBe(2);
+    expect(conclusion(app, pr)).toBe('action_required');
   });
 });
 
 describe('a human PR that an AI tool helped with, disguised', () => {
   it('a Claude co-author written in another case and spacing is still found', async () => {
-    const pr = pullRequest(7, {
+    const state = world();
+    const pr = openPr(state, 7, {
       files: ['services/payments/refund.ts'],
-      commits: [
-        {
-          sha: sha('pr-7-head'),
-          message: 'Fix refunds\n\nco-authored-by:   claude <NOREPLY@ANTHROPIC.COM>\n',
-          author: ALICE,
-        },
-      ],
+      commits: [{ message: 'Fix refunds\n\nco-authored-by:   claude <NOREPLY@ANTHROPIC.COM>\n' }],
     });
-    const { check } = await judge(pr);
+    const { app, check } = await judge(state, pr);
     expect(check.conclusion).toBe('action_required');
-    expect(gh!.find('POST', `${R}/issues/7/labels`)).toHaveLength(1);
+    expect(find(app, 'POST', `${R}/issues/7/labels`)).toHaveLength(1);
   });
 });
