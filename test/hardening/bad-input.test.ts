@@ -7,44 +7,43 @@
  * Policy-level unit tests of the same bounds live in test/policy/bounds.test.ts and
  * test/policy/errors.test.ts; the tests here send the same inputs through the whole app.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { Minimatch } from 'minimatch';
-import { pino } from 'pino';
-import { Probot, Server } from 'probot';
-import { afterEach, describe, expect, it } from 'vitest';
-import { aiGovernance } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { detectAi } from '../../src/detect/detect.js';
 import { compileIdentityGlob, compileIdentityGlobs } from '../../src/detect/globs.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import {
-  APP,
-  FakeGitHub,
-  PAYMENTS_POLICY,
-  POLICY_PATH,
-  TEAMS,
-  TestOctokit,
-  WEBHOOK_SECRET,
-  aiPaymentsPr,
-  finish,
-  plain,
-  privateKey,
-  pullRequestEvent,
-  sha,
-  sign,
-  snapshotAnswer,
-  type LogRecord,
-} from '../app/helpers.js';
+import { pullRequestEvent, signPayload } from '../../src/fake-github/webhooks.js';
+import { POLICY_PATH } from '../../src/model/names.js';
+import { WEBHOOK_SECRET, plain } from '../support/app-on-fake.js';
 import { commit, facts, policy, rule, HEAD } from '../evaluate/builders.js';
-import { R, startPlainApp } from './harness.js';
+import {
+  PAYMENTS_POLICY,
+  R,
+  REPO,
+  hardeningState,
+  one,
+  openAiPaymentsPr,
+  start,
+  writeCalls,
+} from './world.js';
 
-let gh: FakeGitHub | undefined;
+/** A commit id made from a name. */
+const sha = (name: string) => createHash('sha1').update(name).digest('hex');
 
-afterEach(() => {
-  finish(gh);
-  gh = undefined;
-});
+/** The app on a fake GitHub whose default branch holds `policy`, and PR #7 opened. */
+async function judgeWith(
+  policy: string,
+  change?: (pr: ReturnType<typeof openAiPaymentsPr>) => void,
+) {
+  const state = hardeningState({ policy });
+  const pr = openAiPaymentsPr(state);
+  change?.(pr);
+  const app = await start(state);
+  expect(await app.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
+  return { state, pr, app, check: one(app, 'POST', `${R}/check-runs`) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Policies
@@ -102,51 +101,24 @@ describe('a bad policy on the default branch, through the app', () => {
   it.each(BAD_POLICIES)(
     '%s: a failing check with file:line:column and the fix',
     async (_what, text, expected) => {
-      const pr = aiPaymentsPr();
-      gh = new FakeGitHub({ policyText: text, teams: TEAMS, prs: [pr] });
-      const app = await startPlainApp();
-      await app.receive('pull_request', pullRequestEvent('opened', pr));
-
-      const check = gh.one('POST', `${R}/check-runs`).body;
+      const { app, check } = await judgeWith(text);
       expect(check.status).toBe('completed');
       expect(check.conclusion).toBe('failure');
       expect(check.output.title).toMatch(/^Could not evaluate: /);
       expect(plain(check.output.summary)).toContain(expected);
       // Nothing else is written for a PR judged by a policy nobody can trust.
-      expect(gh.writeCalls()).toEqual([`POST ${R}/check-runs`]);
+      expect(writeCalls(app)).toEqual([`POST ${R}/check-runs`]);
     },
   );
 
   it('a 10 MB file, as GitHub serves it: a failing check saying it is too big', async () => {
-    const pr = aiPaymentsPr();
-    gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
     // GraphQL cuts a blob's text at 512 KB and says so; the contents API gives no content for a
-    // file over 1 MB.
+    // file over 1 MB. The fake serves both as GitHub does.
     const size = 10 * 1024 * 1024;
-    const answer = snapshotAnswer(gh.repo, pr);
-    answer.repository!.policyFile = {
-      __typename: 'Blob',
-      text: `version: 1\n#${'x'.repeat(512 * 1024 - 12)}`,
-      isTruncated: true,
-      isBinary: false,
-      byteSize: size,
-    } as any;
-    gh.fail('POST /graphql PullRequestSnapshot', 200, { data: answer });
-    gh.fail(`GET ${R}/contents/.github%2Fai-governance.yml`, 200, {
-      type: 'file',
-      encoding: 'none',
-      content: '',
-      size,
-      name: 'ai-governance.yml',
-      path: POLICY_PATH,
-    });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const { app, check } = await judgeWith(`version: 1\n#${'x'.repeat(size - 13)}\n`);
     expect(check.conclusion).toBe('failure');
     expect(plain(check.output.summary)).toContain('the file is too big');
-    expect(gh.writeCalls()).toEqual([`POST ${R}/check-runs`]);
+    expect(writeCalls(app)).toEqual([`POST ${R}/check-runs`]);
   });
 });
 
@@ -258,14 +230,10 @@ describe('paths with spaces, unicode and leading dots', () => {
   });
 
   it('through the app, annotations name the files exactly', async () => {
-    const pr = aiPaymentsPr();
-    pr.files = paths.map((path) => ({ path, changeType: 'ADDED' }));
-    pr.changedFiles = paths.length;
     const text = `version: 1\ncritical_paths:\n  - name: odd\n    paths: ["services/pay ments/**", "docs/日本語/**", "**/.env*"]\n    reviewers:\n      teams: [payments-seniors]\n`;
-    gh = new FakeGitHub({ policyText: text, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const { check } = await judgeWith(text, (pr) => {
+      pr.files = paths.map((path) => ({ path, changeType: 'ADDED', additions: 1, deletions: 0 }));
+    });
     expect(check.conclusion).toBe('action_required');
     expect(check.output.annotations.map((a: { path: string }) => a.path)).toEqual([
       'services/pay ments/refund.ts',
@@ -408,14 +376,16 @@ describe('co-author globs against hostile names', () => {
   });
 
   it('a hostile name through the app: the PR is judged', { timeout: 10_000 }, async () => {
-    const pr = aiPaymentsPr();
     const name = 'a'.repeat(300);
-    pr.commits[0]!.message = `Work\n\nCo-authored-by: ${name} <${name}@example.com>\n`;
-    const text = `${PAYMENTS_POLICY}detection:\n  co_authors: ["${backtracker}"]\n`;
-    gh = new FakeGitHub({ policyText: text, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const state = hardeningState({
+      policy: `${PAYMENTS_POLICY}detection:\n  co_authors: ["${backtracker}"]\n`,
+    });
+    const pr = openAiPaymentsPr(state, 7, {
+      commits: [{ message: `Work\n\nCo-authored-by: ${name} <${name}@example.com>\n` }],
+    });
+    const app = await start(state);
+    expect(await app.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
+    const check = one(app, 'POST', `${R}/check-runs`);
     expect(check.conclusion).toBe('success');
     expect(check.output.title).toBe('Not AI-assisted');
   });
@@ -425,66 +395,40 @@ describe('co-author globs against hostile names', () => {
 // Webhook signatures, through Probot's own HTTP server
 
 describe('webhook signatures (Probot’s Server, as `probot run` starts it)', () => {
-  async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return port;
-  }
-
   it('a missing, wrong or stale signature: 4xx and no request to GitHub; a good one: judged', async () => {
-    const pr = aiPaymentsPr();
-    gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
-    const logs: LogRecord[] = [];
-    const log = pino({ level: 'info' }, { write: (s: string) => void logs.push(JSON.parse(s)) });
-    const port = await freePort();
-    const server = new Server({
-      Probot: Probot.defaults({
-        appId: APP.id,
-        privateKey: privateKey(),
-        secret: WEBHOOK_SECRET,
-        Octokit: TestOctokit,
-      }),
-      host: '127.0.0.1',
-      port,
-      log: log as any,
-    });
-    await server.load(aiGovernance({ teamTtlMs: 0, identity: { ...APP } }));
-    await server.start();
-    try {
-      const url = `http://127.0.0.1:${port}/api/github/webhooks`;
-      const body = JSON.stringify(pullRequestEvent('opened', pr));
-      const post = (payload: string, signature: string | null) =>
-        fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-github-event': 'pull_request',
-            'x-github-delivery': randomUUID(),
-            ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
-          },
-          body: payload,
-        });
+    const state = hardeningState();
+    const pr = openAiPaymentsPr(state);
+    const app = await start(state);
+    const delivery = pullRequestEvent(state, REPO, pr.number, 'opened');
+    const body = JSON.stringify(delivery.payload);
+    const sign = (text: string, secret = WEBHOOK_SECRET) => signPayload(secret, text);
+    const post = (payload: string, signature: string | null) =>
+      fetch(app.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': delivery.id,
+          ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
+        },
+        body: payload,
+      });
 
-      for (const res of [
-        await post(body, null),
-        await post(body, sign(body, 'guessed-secret')),
-        await post(body, 'sha256=' + '0'.repeat(64)),
-        await post(body.replace('"opened"', '"reopened"'), sign(body)),
-        await post(body, sign(body).replace('sha256=', 'sha1=')),
-      ]) {
-        expect(res.status).toBeGreaterThanOrEqual(400);
-        expect(res.status).toBeLessThan(500);
-      }
-      expect(gh.requests).toEqual([]);
-      expect(gh.tokens).toBe(0);
-
-      const good = await post(body, sign(body));
-      expect(good.status).toBe(200);
-      expect(gh.checkRun(pr.headSha)!.conclusion).toBe('action_required');
-    } finally {
-      await server.stop();
+    for (const res of [
+      await post(body, null),
+      await post(body, sign(body, 'guessed-secret')),
+      await post(body, 'sha256=' + '0'.repeat(64)),
+      await post(body.replace('"opened"', '"reopened"'), sign(body)),
+      await post(body, sign(body).replace('sha256=', 'sha1=')),
+    ]) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
     }
+    expect(app.fake.stats.requests).toEqual([]);
+    expect(app.fake.stats.tokens).toBe(0);
+
+    const good = await post(body, sign(body));
+    expect(good.status).toBe(200);
+    expect(app.check(REPO, pr.headSha).conclusion).toBe('action_required');
   });
 });
