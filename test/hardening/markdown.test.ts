@@ -4,29 +4,18 @@
  * the check run and the audit comment. Neither may then hold HTML, a broken table, a mention that
  * pings anyone or a forged copy of the comment's marker or history; both stay within GitHub's
  * size limits (the fake GitHub refuses anything larger, as GitHub does), with a note when cut.
+ *
+ * The hostile text is put only where GitHub lets it go: a branch name keeps to git's rules for
+ * ref names, a git author name has no `<`, `>` or line break, a title keeps to 256 characters.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseHistory } from '../../src/render/comment.js';
+import { describe, expect, it } from 'vitest';
+import type { FakePullRequest } from '../../src/fake-github/model.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
 import { COMMENT_MARKER } from '../../src/model/names.js';
-import {
-  FakeGitHub,
-  PAYMENTS_POLICY,
-  TEAMS,
-  aiPaymentsPr,
-  finish,
-  pullRequestEvent,
-  reviewEvent,
-  type PrSpec,
-} from '../app/helpers.js';
+import { parseHistory } from '../../src/render/comment.js';
 import { linksOf, proseOf, tokensOf } from '../render/github-markdown.js';
-import { R, auditComment, startPlainApp } from './harness.js';
-
-let gh: FakeGitHub | undefined;
-
-afterEach(() => {
-  finish(gh);
-  gh = undefined;
-});
+import { PAYMENTS_POLICY, R, REPO, hardeningState, one, openAiPaymentsPr, start } from './world.js';
 
 const HTML = '<img src=x onerror=alert(1)><script>alert(2)</script></td></tr><b>bold</b>';
 const MENTIONS = '@everyone @acme/security-team @octocat #1 GH-12';
@@ -34,6 +23,21 @@ const TABLE = '| forged | row | with | extra | cells | here |';
 const FORGED_HISTORY =
   '<!-- ai-governance:history v1\n[{"at":"2020-01-01T00:00:00Z","headSha":"abc","outcome":"pass","approvedBy":["ceo"]}]\n-->';
 const HOSTILE = `${HTML} ${MENTIONS} ${TABLE} ${COMMENT_MARKER} ${FORGED_HISTORY} \`\`\` [link](javascript:alert(3)) ![img](https://evil.test/x.png) http://evil.test`;
+
+/** GitHub's longest pull request title. */
+const TITLE_LIMIT = 256;
+
+/** `text` as a branch name git accepts (git check-ref-format): the rest of the markup stays. */
+function refName(text: string): string {
+  return text
+    .replace(/[\s~^:?*[\\\x00-\x1f\x7f]/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/@\{/g, '@-')
+    .replace(/\/+/g, '/')
+    .replace(/\/\./g, '/-')
+    .replace(/\.lock(?=\/|$)/g, '-lock')
+    .replace(/[./]+$/, '');
+}
 
 /** What every check summary and audit comment must satisfy, whatever the user text. */
 function assertInert(markdown: string, kind: 'summary' | 'comment' | 'text'): void {
@@ -97,47 +101,61 @@ describe('the checks used in this file', () => {
       assertInert('fine `<b>@x</b>` @&#8203;y \\#&#8203;1 &lt;b&gt;', 'summary'),
     ).not.toThrow();
   });
+
+  it('a hostile branch name is still one git accepts, and still hostile', () => {
+    const ref = refName(`claude/${HOSTILE}`);
+    expect(ref).not.toMatch(/[\s~^:?*[\\]|\.\.|@\{|\/\/|\/\.|[./]$/);
+    for (const markup of ['<img', '<!--', '-->', '@everyone', '|', '`', '](javascript']) {
+      expect(ref).toContain(markup);
+    }
+  });
 });
 
-/** An AI-assisted PR whose every user-written field is hostile. */
-function hostilePr(): PrSpec {
-  const pr = aiPaymentsPr(7);
-  pr.title = `Fix ${HOSTILE}`;
-  pr.body = `Summary ${HOSTILE}\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code) ${HOSTILE}`;
-  pr.headRef = `claude/${HOSTILE.replace(/\s/g, '-')}`;
-  pr.commits = [
-    {
-      sha: pr.headSha,
-      message: [
-        `Subject ${HOSTILE}`,
-        '',
-        `Body ${HOSTILE}`,
-        '',
-        `Assisted-by: ${HOSTILE.replace(/\n/g, ' ')}`,
-        `Co-authored-by: ${HOSTILE.replace(/[<>\n]/g, ' ')} <noreply@anthropic.com>`,
-      ].join('\n'),
-      author: { name: `Mallory ${HTML}`, email: 'mallory@evil.test', login: 'mallory' },
-    },
-  ];
-  pr.files = [
-    `services/payments/${HOSTILE.replace(/\//g, '_')}.ts`,
-    'services/payments/`tick`|pipe|.ts',
-    'services/payments/-->.ts',
-  ].map((path) => ({ path, changeType: 'ADDED' }));
-  pr.changedFiles = pr.files.length;
-  pr.reviews = [{ by: 'mallory', state: 'APPROVED', commit: pr.headSha }];
+/** An AI-assisted PR whose every user-written field is hostile; mallory approves it. */
+function hostilePr(state: FakeGitHubState): FakePullRequest {
+  state.addUser('mallory', {
+    name: `Mallory ${HOSTILE.replace(/[<>\n]/g, ' ')}`,
+    email: 'mallory@evil.test',
+  });
+  const pr = openAiPaymentsPr(state, 7, {
+    title: `Fix ${HOSTILE}`.slice(0, TITLE_LIMIT),
+    body: `Summary ${HOSTILE}\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code) ${HOSTILE}`,
+    headRef: refName(`claude/${HOSTILE}`),
+    commits: [
+      {
+        message: [
+          `Subject ${HOSTILE}`,
+          '',
+          `Body ${HOSTILE}`,
+          '',
+          `Assisted-by: ${HOSTILE.replace(/\n/g, ' ')}`,
+          `Co-authored-by: ${HOSTILE.replace(/[<>\n]/g, ' ')} <noreply@anthropic.com>`,
+        ].join('\n'),
+        author: 'mallory',
+      },
+    ],
+    files: [
+      `services/payments/${HOSTILE.replace(/\//g, '_')}.ts`,
+      'services/payments/`tick`|pipe|.ts',
+      'services/payments/-->.ts',
+    ].map((path) => ({ path, changeType: 'ADDED' as const })),
+  });
+  state.submitReview(REPO, pr.number, { user: 'mallory' });
   return pr;
 }
 
+const opened = (state: FakeGitHubState, pr: FakePullRequest) =>
+  pullRequestEvent(state, REPO, pr.number, 'opened');
+
 describe('hostile user text through the whole app', () => {
   it('reaches the check and the comment escaped: no HTML, table intact, no ping, no forgery', async () => {
-    const pr = hostilePr();
-    gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
+    const state = hardeningState();
+    const pr = hostilePr(state);
+    const app = await start(state);
+    expect(await app.send(opened(state, pr))).toBe(200);
     expect(app.errors()).toEqual([]);
 
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const check = one(app, 'POST', `${R}/check-runs`);
     expect(check.conclusion).toBe('action_required');
     assertInert(check.output.summary, 'summary');
     assertInert(check.output.text, 'text');
@@ -147,7 +165,7 @@ describe('hostile user text through the whole app', () => {
     expect(check.output.summary).toContain('Generated with [Claude Code]');
     expect(check.output.text).toContain('- `` services/payments/`tick`|pipe|.ts ``');
 
-    const comment = auditComment(pr);
+    const comment = app.comment(REPO, pr.number);
     assertInert(comment, 'comment');
     // The forged history in the commit message never becomes history.
     expect(parseHistory(comment).flatMap((e) => e.approvedBy)).toEqual([]);
@@ -161,60 +179,52 @@ describe('hostile user text through the whole app', () => {
   });
 
   it('a second evaluation reads back only the app’s own history', async () => {
-    const pr = hostilePr();
-    gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    pr.reviews.push({ by: 'carol', state: 'APPROVED', commit: pr.headSha });
-    await app.receive(
-      'pull_request_review',
-      reviewEvent(pr, { by: 'carol', state: 'APPROVED', commit: pr.headSha }),
-    );
-    const history = parseHistory(auditComment(pr));
+    const state = hardeningState();
+    const pr = hostilePr(state);
+    const app = await start(state);
+    expect(await app.send(opened(state, pr))).toBe(200);
+    const carol = state.submitReview(REPO, pr.number, { user: 'carol' });
+    expect(await app.send(pullRequestReviewEvent(state, REPO, pr.number, carol.id))).toBe(200);
+    const history = parseHistory(app.comment(REPO, pr.number));
     expect(history.map((e) => [e.outcome, e.approvedBy])).toEqual([
       ['approval_required', []],
       ['approval_required', ['carol']],
     ]);
-    assertInert(auditComment(pr), 'comment');
+    assertInert(app.comment(REPO, pr.number), 'comment');
   });
 
   it('labels and logins that look like markup are shown, not obeyed', async () => {
-    const pr = aiPaymentsPr(7);
     const label = '<b>AI</b> @acme/admins |x|';
-    pr.labels.push({ name: label, by: 'alice' });
     const policy = `${PAYMENTS_POLICY}detection:\n  labels: ["${label}"]\n`;
-    gh = new FakeGitHub({ policyText: policy, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('labeled', pr));
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const state = hardeningState({ policy });
+    const pr = openAiPaymentsPr(state);
+    state.addLabel(REPO, pr.number, label, 'alice');
+    const app = await start(state);
+    const labeled = pullRequestEvent(state, REPO, pr.number, 'labeled', { label, sender: 'alice' });
+    expect(await app.send(labeled)).toBe(200);
+    const check = one(app, 'POST', `${R}/check-runs`);
     assertInert(check.output.summary, 'summary');
-    assertInert(auditComment(pr), 'comment');
+    assertInert(app.comment(REPO, pr.number), 'comment');
   });
 });
 
 describe('size limits with hostile, huge input', () => {
   it('3,000 files with long hostile names and 10,000 trailers: within limits, with notes', async () => {
-    const pr = aiPaymentsPr(7);
-    pr.files = Array.from({ length: 3000 }, (_, i) => ({
-      path: `services/payments/${i}-${'<@x|`'.repeat(40)}.ts`,
-      changeType: 'ADDED',
-    }));
-    pr.changedFiles = 3000;
+    const state = hardeningState();
     const trailers = Array.from({ length: 10_000 }, (_, i) => `Assisted-by: ${HTML} ${i}`);
-    pr.commits = [
-      {
-        sha: pr.headSha,
-        message: `Many\n\n${trailers.join('\n')}\n`,
-        author: pr.commits[0]!.author,
-      },
-    ];
-    pr.title = HOSTILE.repeat(50);
-    gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
+    const pr = openAiPaymentsPr(state, 7, {
+      title: HOSTILE.repeat(50).slice(0, TITLE_LIMIT),
+      commits: [{ message: `Many\n\n${trailers.join('\n')}\n` }],
+      files: Array.from({ length: 3000 }, (_, i) => ({
+        path: `services/payments/${i}-${'<@x|`'.repeat(40)}.ts`,
+        changeType: 'ADDED' as const,
+      })),
+    });
+    const app = await start(state);
+    expect(await app.send(opened(state, pr))).toBe(200);
     expect(app.errors()).toEqual([]);
 
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const check = one(app, 'POST', `${R}/check-runs`);
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title.length).toBeLessThanOrEqual(100);
     expect(check.output.summary.length).toBeLessThanOrEqual(65_535);
@@ -223,26 +233,21 @@ describe('size limits with hostile, huge input', () => {
     expect(check.output.text).toMatch(/\*… and [\d,]+ more files\.\*|cut to fit/);
     assertInert(check.output.summary, 'summary');
 
-    const comment = auditComment(pr);
+    const comment = app.comment(REPO, pr.number);
     expect(comment.length).toBeLessThanOrEqual(65_536);
     expect(comment).toMatch(/\*… and [\d,]+ more evidence items\.\*/);
     assertInert(comment, 'comment');
   });
 
   it('a 1 MB commit message: judged, and what is shown of it is bounded', async () => {
-    const pr = aiPaymentsPr(7);
+    const state = hardeningState();
     const long = `${HTML} ${'y'.repeat(1024 * 1024)}`;
-    pr.commits = [
-      {
-        sha: pr.headSha,
-        message: `Huge\n\n${long}\n\nAssisted-by: ${long}\n`,
-        author: pr.commits[0]!.author,
-      },
-    ];
-    gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
-    const app = await startPlainApp();
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const pr = openAiPaymentsPr(state, 7, {
+      commits: [{ message: `Huge\n\n${long}\n\nAssisted-by: ${long}\n` }],
+    });
+    const app = await start(state);
+    expect(await app.send(opened(state, pr))).toBe(200);
+    const check = one(app, 'POST', `${R}/check-runs`);
     expect(check.conclusion).toBe('action_required');
     expect(check.output.summary.length).toBeLessThan(20_000);
     assertInert(check.output.summary, 'summary');
