@@ -8,25 +8,28 @@ import type {
 } from '../../src/audit/model.js';
 import type { Actor } from '../../src/model/facts.js';
 import { facts, user } from '../evaluate/builders.js';
+import { paymentsPolicy } from '../support/fixtures.js';
 
-export { HEAD, OLD, CLAUDE_MSG, bot, commit, review, user } from '../evaluate/builders.js';
+export {
+  HEAD,
+  OLD,
+  CLAUDE_MSG,
+  approvals,
+  bot,
+  commit,
+  review,
+  user,
+} from '../evaluate/builders.js';
 
 export const MERGED_AT = '2026-11-20T12:00:00Z';
 export const MERGE_SHA = 'feed000000000000000000000000000000000001';
 export const APP_SLUG = 'ai-governance';
 
 /** Two approvals from the payments seniors for AI-assisted payments changes; commanders override. */
-export const POLICY_V2 = `version: 1
-critical_paths:
-  - name: payments
-    paths: ['services/payments/**']
-    approvals: 2
-    reviewers:
-      teams: [payments-seniors]
-override:
-  label: ai-governance-override
-  teams: [incident-commanders]
-`;
+export const POLICY_V2 = paymentsPolicy(
+  2,
+  'override:\n  label: ai-governance-override\n  teams: [incident-commanders]\n',
+);
 
 /** The older policy: one approval from dana or erin for payments, and no override. */
 export const POLICY_V1 = `version: 1

@@ -1,34 +1,35 @@
 /**
- * Audit records for the chain, export, verify and store tests: the record shape of src/audit/model.ts,
- * with the values a classified merged pull request carries (the classifier's own tests build
- * them from GitHub's shapes; these tests need only records).
+ * Audit records for the chain, export, verify and store tests: records.ts's compliant record with
+ * values that follow from each record's number (the classifier's own tests build records from
+ * GitHub's shapes; these tests need only records).
  */
 import { createHash } from 'node:crypto';
 import type { AuditRecord } from '../../src/audit/model.js';
+import { record as compliantRecord } from './records.js';
 
 const sha = (seed: string) => createHash('sha1').update(seed).digest('hex');
 
+/**
+ * A compliant AI-assisted record whose hashes, dates and title follow from its number and
+ * repository, so that records of different numbers differ everywhere a chain would notice.
+ */
 export function record(over: Partial<AuditRecord> & { number: number }): AuditRecord {
   const repository = over.repository ?? 'acme/payments';
   const n = over.number;
-  return {
+  const head = sha(`head ${repository} ${n}`);
+  return compliantRecord({
     repository,
-    url: `https://github.com/${repository}/pull/${n}`,
     title: `Change ${n}`,
     author: 'dev1',
     mergedAt: `2026-11-${String(1 + (n % 28)).padStart(2, '0')}T10:00:00Z`,
     mergedBy: 'lead1',
     mergeCommit: sha(`merge ${repository} ${n}`),
-    headSha: sha(`head ${repository} ${n}`),
-    baseRef: 'main',
-    class: 'compliant',
-    reason: 'Every requirement was met at merge.',
-    aiAssisted: true,
+    headSha: head,
     evidence: [
       {
         source: 'trailer',
         kind: 'trailer',
-        commit: sha(`head ${repository} ${n}`),
+        commit: head,
         detail: 'Assisted-by: Claude',
         tool: 'Claude',
       },
@@ -42,8 +43,8 @@ export function record(over: Partial<AuditRecord> & { number: number }): AuditRe
         approvals: 2,
         reviewers: ['@acme/payments-seniors'],
         counted: [
-          { login: 'senior1', at: '2026-10-30T09:00:00Z', commit: sha(`head ${repository} ${n}`) },
-          { login: 'senior2', at: '2026-10-30T09:30:00Z', commit: sha(`head ${repository} ${n}`) },
+          { login: 'senior1', at: '2026-10-30T09:00:00Z', commit: head },
+          { login: 'senior2', at: '2026-10-30T09:30:00Z', commit: head },
         ],
         satisfied: true,
       },
@@ -57,7 +58,6 @@ export function record(over: Partial<AuditRecord> & { number: number }): AuditRe
         detail: 'approved an earlier commit',
       },
     ],
-    override: null,
     policy: {
       source: 'repository',
       versions: [`${repository}@${sha(`policy ${repository}`)}`],
@@ -68,11 +68,10 @@ export function record(over: Partial<AuditRecord> & { number: number }): AuditRe
       title: 'AI-assisted: 2 of 2 approvals',
       completedAt: '2026-10-30T09:31:00Z',
     },
-    bypassedCheck: false,
     readyForReviewAt: '2026-10-29T08:00:00Z',
     lastRequiredApprovalAt: '2026-10-30T09:30:00Z',
     ...over,
-  };
+  });
 }
 
 /** Ten records over three repositories, given out of order. */

@@ -7,6 +7,7 @@ import {
   HEAD,
   OLD,
   appCheck,
+  approvals,
   bot,
   commit,
   context,
@@ -15,8 +16,6 @@ import {
   review,
   user,
 } from './builders.js';
-
-const approvals = (...logins: string[]) => logins.map((l) => review(l, 'APPROVED'));
 
 describe('classifyMergedPullRequest: the classes', () => {
   it('compliant: two seniors approved the merged head before the merge', () => {
@@ -151,22 +150,39 @@ describe('classifyMergedPullRequest: the classes', () => {
 });
 
 describe('classifyMergedPullRequest: reviews and labels as they stood at the merge', () => {
-  it('an approval before the last push is stale', () => {
-    const r = classifyMergedPullRequest(
-      merged({ reviews: [review('alice', 'APPROVED', OLD), review('bob', 'APPROVED')] }),
-      context(),
-    );
-    expect(r.class).toBe('merged_without_required_approval');
-    expect(r.requirements[0]!.counted.map((c) => c.login)).toEqual(['bob']);
-    expect(r.discounted).toEqual([
-      {
+  it.each([
+    {
+      proves: 'an approval before the last push is stale',
+      reviews: [review('alice', 'APPROVED', OLD), review('bob', 'APPROVED')],
+      counted: 'bob',
+      discounted: {
         login: 'alice',
         at: '2026-11-20T10:00:00Z',
         commit: OLD,
         reason: 'stale',
         detail: `@alice approved ${OLD.slice(0, 7)}, not the latest commit ${HEAD.slice(0, 7)}`,
       },
-    ]);
+    },
+    {
+      proves: 'an approval after the merge is not counted',
+      reviews: [
+        review('alice', 'APPROVED'),
+        review('bob', 'APPROVED', HEAD, '2026-11-20T12:00:01Z'),
+      ],
+      counted: 'alice',
+      discounted: {
+        login: 'bob',
+        at: '2026-11-20T12:00:01Z',
+        commit: HEAD,
+        reason: 'after-merge',
+        detail: '@bob approved at 2026-11-20T12:00:01Z, after the merge',
+      },
+    },
+  ])('$proves', ({ reviews, counted, discounted }) => {
+    const r = classifyMergedPullRequest(merged({ reviews }), context());
+    expect(r.class).toBe('merged_without_required_approval');
+    expect(r.requirements[0]!.counted.map((c) => c.login)).toEqual([counted]);
+    expect(r.discounted).toEqual([discounted]);
   });
 
   it('the author, a co-author, a bot and someone without write access do not count', () => {
@@ -205,29 +221,6 @@ describe('classifyMergedPullRequest: reviews and labels as they stood at the mer
       'gemini-code-assist[bot]': 'bot',
       bob: 'no-write-access',
     });
-  });
-
-  it('an approval after the merge is not counted', () => {
-    const r = classifyMergedPullRequest(
-      merged({
-        reviews: [
-          review('alice', 'APPROVED'),
-          review('bob', 'APPROVED', HEAD, '2026-11-20T12:00:01Z'),
-        ],
-      }),
-      context(),
-    );
-    expect(r.class).toBe('merged_without_required_approval');
-    expect(r.requirements[0]!.counted.map((c) => c.login)).toEqual(['alice']);
-    expect(r.discounted).toEqual([
-      {
-        login: 'bob',
-        at: '2026-11-20T12:00:01Z',
-        commit: HEAD,
-        reason: 'after-merge',
-        detail: '@bob approved at 2026-11-20T12:00:01Z, after the merge',
-      },
-    ]);
   });
 
   it('a label added after the merge is no override', () => {

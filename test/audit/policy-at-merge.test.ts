@@ -6,14 +6,12 @@ import {
   MERGE_SHA,
   POLICY_V1,
   POLICY_V2,
+  approvals,
   context,
   history,
   merged,
-  review,
   version,
 } from './builders.js';
-
-const approvals = (...logins: string[]) => logins.map((l) => review(l, 'APPROVED'));
 
 describe('classifyMergedPullRequest: the policy in force at the merge', () => {
   it('judges by the older policy that was in force then, not today’s', () => {

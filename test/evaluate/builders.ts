@@ -98,6 +98,11 @@ export function review(
   return { id: `${login}-${at}`, user: actor, state, commitId, submittedAt: at, authorCanPush };
 }
 
+/** An approval of the head commit from each of `logins`. */
+export function approvals(...logins: string[]): ReviewFact[] {
+  return logins.map((login) => review(login, 'APPROVED'));
+}
+
 /** An AI-assisted PR by "dev" touching a payments file, with no reviews yet. */
 export function facts(over: Partial<PullRequestFacts> = {}): PullRequestFacts {
   return {
