@@ -27,20 +27,29 @@ function detectCommit(message: string, coAuthors: GitIdentity[] = []): Evidence[
   return detectAi(settings(), pr({ commits: [commit(message, coAuthors)] }));
 }
 
+/** Evidence from the test's commit; a tool the built-in catalogue knows is the reason by default. */
+function fromCommit(
+  source: Evidence['source'],
+  kind: Evidence['kind'],
+  detail: string,
+  tool?: string,
+  reason = `built-in catalogue: ${tool}`,
+): Evidence {
+  return { source, kind, commit: SHA, detail, ...(tool === undefined ? {} : { tool }), reason };
+}
+
 describe('trailers hidden below a markdown rule (bypass 1)', () => {
   it('finds a co-author in the last paragraph below a `---` line', () => {
     const message =
       'Retry failed refunds\n\nRefunds that time out are retried once.\n\n---\n\n' +
       'Co-authored-by: Codex <noreply@openai.com>\n';
     expect(detectCommit(message)).toEqual([
-      {
-        source: 'trailer',
-        kind: 'co-author',
-        commit: SHA,
-        detail: 'Co-authored-by: Codex <noreply@openai.com>',
-        tool: 'OpenAI Codex',
-        reason: 'built-in catalogue: OpenAI Codex',
-      },
+      fromCommit(
+        'trailer',
+        'co-author',
+        'Co-authored-by: Codex <noreply@openai.com>',
+        'OpenAI Codex',
+      ),
     ]);
   });
 
@@ -64,14 +73,7 @@ describe('co-authors GitHub attributes to a commit', () => {
 
   it('are evidence, with the commit, when they are an AI tool', () => {
     expect(detectCommit('Retry failed refunds\n', [codex])).toEqual([
-      {
-        source: 'author',
-        kind: 'co-author',
-        commit: SHA,
-        detail: 'co-author: Codex <noreply@openai.com>',
-        tool: 'OpenAI Codex',
-        reason: 'built-in catalogue: OpenAI Codex',
-      },
+      fromCommit('author', 'co-author', 'co-author: Codex <noreply@openai.com>', 'OpenAI Codex'),
     ]);
   });
 
@@ -175,14 +177,7 @@ describe('markers of more tools and conventions', () => {
     ['Co-Authored-By: Crush <crush@charm.land>', 'Crush'],
   ])('%s is a co-author of %s', (line, tool) => {
     expect(detectCommit(`Fix\n\n${line}\n`)).toEqual([
-      {
-        source: 'trailer',
-        kind: 'co-author',
-        commit: SHA,
-        detail: line,
-        tool,
-        reason: `built-in catalogue: ${tool}`,
-      },
+      fromCommit('trailer', 'co-author', line, tool),
     ]);
   });
 
@@ -191,14 +186,7 @@ describe('markers of more tools and conventions', () => {
     ['Entire-Checkpoint: 01M2VBJBJQZ2BP1W2PBWDF3J30', 'Entire'],
   ])('%s in a commit message marks %s', (line, tool) => {
     expect(detectCommit(`Fix\n\nBody.\n\n${line}\n`)).toEqual([
-      {
-        source: 'body',
-        kind: 'body',
-        commit: SHA,
-        detail: line,
-        tool,
-        reason: `built-in catalogue: ${tool}`,
-      },
+      fromCommit('body', 'body', line, tool),
     ]);
   });
 
@@ -241,26 +229,15 @@ describe('the tool an AI trailer names', () => {
     ['AI-assisted-by: Cursor/claude-4-sonnet', 'Cursor'],
   ])('%s → %s', (line, tool) => {
     expect(detectCommit(`Fix\n\n${line}\n`)).toEqual([
-      {
-        source: 'trailer',
-        kind: 'trailer',
-        commit: SHA,
-        detail: line,
-        tool,
-        reason: 'built-in AI trailer',
-      },
+      fromCommit('trailer', 'trailer', line, tool, 'built-in AI trailer'),
     ]);
   });
 
   it('leaves the tool out when the value names none', () => {
     const [e] = detectCommit('Fix\n\nAI-assisted: yes\n');
-    expect(e).toEqual({
-      source: 'trailer',
-      kind: 'trailer',
-      commit: SHA,
-      detail: 'AI-assisted: yes',
-      reason: 'built-in AI trailer',
-    });
+    expect(e).toEqual(
+      fromCommit('trailer', 'trailer', 'AI-assisted: yes', undefined, 'built-in AI trailer'),
+    );
   });
 
   it('fills it for a policy trailer key too', () => {

@@ -22,7 +22,8 @@ function oracle(glob: string, text: string): boolean {
   return re === false ? false : re.test(text);
 }
 
-const GLOB_PIECES = [
+/** Pieces that stand in globs and in names alike: letters that fold, punctuation, astral text. */
+const SHARED_PIECES = [
   'a',
   'A',
   'k',
@@ -30,8 +31,6 @@ const GLOB_PIECES = [
   '.',
   '..',
   '*',
-  '**',
-  '?',
   '-',
   ',',
   '#',
@@ -44,9 +43,16 @@ const GLOB_PIECES = [
   '\u212A',
   '\u017F',
   '\u{1F600}',
+  '$',
+  '[',
+  ']',
+];
+const GLOB_PIECES = [
+  ...SHARED_PIECES,
+  '**',
+  '?',
   '!',
   '/',
-  '$',
   '(',
   '|',
   '+(',
@@ -61,8 +67,6 @@ const GLOB_PIECES = [
   '[z-a]',
   '[.]',
   '[[]',
-  '[',
-  ']',
   '[[:alpha:]]',
   '[[:graph:]a]',
   '[![:digit:]]',
@@ -75,39 +79,7 @@ const GLOB_PIECES = [
   '{.,*}',
   '{a..c}',
 ];
-const TEXT_PIECES = [
-  'a',
-  'A',
-  'b',
-  'k',
-  'K',
-  's',
-  'S',
-  '.',
-  '..',
-  '-',
-  ',',
-  '#',
-  ' ',
-  '@',
-  '<',
-  '>',
-  'é',
-  'É',
-  'ß',
-  '\u212A',
-  '\u017F',
-  '\u{1F600}',
-  '\uD83D',
-  '$',
-  '[',
-  ']',
-  '\r',
-  '\n',
-  '*',
-  '1',
-  '_',
-];
+const TEXT_PIECES = [...SHARED_PIECES, 'b', 'K', 'S', 'É', '\uD83D', '\r', '\n', '1', '_'];
 
 describe('co-author globs mean what minimatch means', () => {
   it('for names and emails built from the corners of its reading', { timeout: 60_000 }, () => {
