@@ -1,23 +1,9 @@
-import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readPullRequest, type GitHubClient } from '../../src/github/facts.js';
+import { readPullRequest } from '../../src/github/facts.js';
 import { listOrgTeams, readTeams } from '../../src/github/teams.js';
 import { describeError } from '../../src/github/client.js';
-
-const API = 'https://api.github.com';
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-function client(): GitHubClient {
-  // The real Octokit must satisfy the adapter's minimal interface.
-  const gh: GitHubClient = new Octokit({
-    auth: 'x',
-    baseUrl: API,
-    request: { retries: 0 },
-    log: quiet,
-  });
-  return gh;
-}
+import { API, nockClient as client } from '../support/rest-nock.js';
 
 interface GqlCall {
   query: string;
@@ -822,9 +808,38 @@ describe('readPullRequest: pagination', () => {
   });
 });
 
-describe('readPullRequest: more than 250 commits', () => {
-  const compareCommit = (n: number) => ({ sha: sha(n), commit: { message: `Change ${n}` } });
+/** A commit as the compare endpoint lists it. */
+const compareCommit = (n: number) => ({ sha: sha(n), commit: { message: `Change ${n}` } });
 
+/**
+ * Answers the pages of `base...head` from the compare endpoint in order: page i lists `sizes[i]`
+ * commits, numbered on from the page before, and every page says GitHub counts `total`.
+ */
+function compareAnswers(
+  total: number,
+  sizes: number[],
+  { base = BASE_TIP, status = 'diverged', mergeBase = 'e'.repeat(40) } = {},
+) {
+  const scope = nock(API);
+  let first = 0;
+  sizes.forEach((size, i) => {
+    const from = first;
+    scope
+      .get(`/repos/acme/api/compare/${base}...${HEAD}`)
+      .query({ per_page: '100', page: String(i + 1) })
+      .reply(200, {
+        status,
+        total_commits: total,
+        merge_base_commit: { sha: mergeBase },
+        commits: Array.from({ length: size }, (_, j) => compareCommit(from + j)),
+        files: [],
+      });
+    first += size;
+  });
+  return scope;
+}
+
+describe('readPullRequest: more than 250 commits', () => {
   function prPages(total: number) {
     return [
       snapshot(
@@ -869,19 +884,7 @@ describe('readPullRequest: more than 250 commits', () => {
         return { data: { repository } };
       },
     ]);
-    const compare = nock(API);
-    for (let p = 1; p <= 3; p++) {
-      compare
-        .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
-        .query({ per_page: '100', page: String(p) })
-        .reply(200, {
-          status: 'diverged',
-          total_commits: 300,
-          merge_base_commit: { sha: 'e'.repeat(40) },
-          commits: Array.from({ length: 100 }, (_, i) => compareCommit((p - 1) * 100 + i)),
-          files: [],
-        });
-    }
+    const compare = compareAnswers(300, [100, 100, 100]);
 
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
 
@@ -898,16 +901,7 @@ describe('readPullRequest: more than 250 commits', () => {
 
   it('marks commits incomplete without walking when the range is larger than the walk allows', async () => {
     const calls = graphqlQueue(prPages(12_000));
-    const compare = nock(API)
-      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
-      .query({ per_page: '100', page: '1' })
-      .reply(200, {
-        status: 'diverged',
-        total_commits: 12_000,
-        merge_base_commit: { sha: 'e'.repeat(40) },
-        commits: Array.from({ length: 100 }, (_, i) => compareCommit(i)),
-        files: [],
-      });
+    const compare = compareAnswers(12_000, [100]);
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
     expect(compare.isDone()).toBe(true);
     expect(calls).toHaveLength(3);
@@ -917,16 +911,7 @@ describe('readPullRequest: more than 250 commits', () => {
 
   it('marks commits incomplete when the walk does not reach every commit GitHub counts', async () => {
     graphqlQueue(prPages(300));
-    nock(API)
-      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
-      .query({ per_page: '100', page: '1' })
-      .reply(200, {
-        status: 'diverged',
-        total_commits: 300,
-        merge_base_commit: { sha: 'e'.repeat(40) },
-        commits: Array.from({ length: 40 }, (_, i) => compareCommit(i)),
-        files: [],
-      });
+    compareAnswers(300, [40]);
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
     expect(snap.facts.commitsComplete).toBe(false);
     expect(snap.facts.commits).toHaveLength(250);
@@ -936,21 +921,11 @@ describe('readPullRequest: more than 250 commits', () => {
     const pages = prPages(250);
     (pages[0] as any).data.repository.pullRequest.baseRef = null;
     graphqlQueue(pages);
-    const compare = nock(API);
-    for (let p = 1; p <= 3; p++) {
-      compare
-        .get(`/repos/acme/api/compare/${'a'.repeat(40)}...${HEAD}`)
-        .query({ per_page: '100', page: String(p) })
-        .reply(200, {
-          status: 'ahead',
-          total_commits: 250,
-          merge_base_commit: { sha: 'a'.repeat(40) },
-          commits: Array.from({ length: p < 3 ? 100 : 50 }, (_, i) =>
-            compareCommit((p - 1) * 100 + i),
-          ),
-          files: [],
-        });
-    }
+    const compare = compareAnswers(250, [100, 100, 50], {
+      base: 'a'.repeat(40),
+      status: 'ahead',
+      mergeBase: 'a'.repeat(40),
+    });
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
     expect(compare.isDone()).toBe(true);
     expect(snap.facts.commitsComplete).toBe(true);
@@ -1109,16 +1084,7 @@ describe('readPullRequest: errors say what could not be read', () => {
       ),
       { data: { repository: { c0: null } } },
     ]);
-    nock(API)
-      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
-      .query({ per_page: '100', page: '1' })
-      .reply(200, {
-        total_commits: 101,
-        commits: Array.from({ length: 100 }, (_, i) => ({ sha: sha(i) })),
-      })
-      .get(`/repos/acme/api/compare/${BASE_TIP}...${HEAD}`)
-      .query({ per_page: '100', page: '2' })
-      .reply(200, { total_commits: 101, commits: [{ sha: sha(100) }] });
+    compareAnswers(101, [100, 1]);
     await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
       `could not read commits of acme/api#12: commit ${sha(100)} was not found`,
     );
