@@ -25,6 +25,7 @@ import {
 import { TeamCache } from '../../src/github/team-cache.js';
 import { readExtends } from '../../src/policy/load.js';
 import { POLICY_PATH } from '../../src/model/names.js';
+import { askedSlugs, teamMembersAnswer } from '../support/teams-answer.js';
 import { API, contentsRoute, fileAnswer, nockClient, quiet } from '../support/rest-nock.js';
 
 const noExtends: ReadExtends = () => ({ ok: true, target: null });
@@ -352,23 +353,9 @@ describe('parsePolicyLayersCached', () => {
 function teamClient(teams: Record<string, string[]>) {
   const calls: string[] = [];
   const gh: GitHubClient = {
-    async graphql<T>(query: string, vars?: Record<string, unknown>): Promise<T> {
+    async graphql<T>(_query: string, vars?: Record<string, unknown>): Promise<T> {
       calls.push('graphql');
-      const organization: Record<string, unknown> = {};
-      for (let i = 0; vars && `s${i}` in vars; i++) {
-        const members = teams[String(vars[`s${i}`])];
-        organization[`t${i}`] = members
-          ? {
-              slug: vars[`s${i}`],
-              members: {
-                pageInfo: { hasNextPage: false, endCursor: null },
-                nodes: members.map((login) => ({ login })),
-              },
-            }
-          : null;
-      }
-      void query;
-      return { organization } as T;
+      return teamMembersAnswer(teams, askedSlugs(vars)) as T;
     },
     async request(route: string) {
       calls.push(route);

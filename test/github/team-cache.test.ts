@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GitHubClient } from '../../src/github/client.js';
 import { TeamCache } from '../../src/github/team-cache.js';
+import { askedSlugs, teamMembersAnswer } from '../support/teams-answer.js';
 
 interface Read {
   org: string;
@@ -20,8 +21,7 @@ function teamsClient(teams: Record<string, string[]>, opts: { gate?: Promise<voi
   let failNext: Error | null = null;
   const gh: GitHubClient = {
     async graphql<T>(_query: string, vars?: Record<string, unknown>): Promise<T> {
-      const slugs: string[] = [];
-      for (let i = 0; vars && `s${i}` in vars; i++) slugs.push(String(vars[`s${i}`]));
+      const slugs = askedSlugs(vars);
       reads.push({ org: String(vars?.org), slugs });
       if (opts.gate) await opts.gate;
       if (failNext) {
@@ -29,20 +29,7 @@ function teamsClient(teams: Record<string, string[]>, opts: { gate?: Promise<voi
         failNext = null;
         throw err;
       }
-      const organization: Record<string, unknown> = {};
-      slugs.forEach((slug, i) => {
-        const members = teams[slug];
-        organization[`t${i}`] = members
-          ? {
-              slug,
-              members: {
-                pageInfo: { hasNextPage: false, endCursor: null },
-                nodes: members.map((login) => ({ login })),
-              },
-            }
-          : null;
-      });
-      return { organization } as T;
+      return teamMembersAnswer(teams, slugs) as T;
     },
     async request() {
       throw new Error('no REST request expected');
