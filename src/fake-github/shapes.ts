@@ -260,6 +260,30 @@ export function appJson(state: FakeGitHubState, h: Hosts): Record<string, unknow
   };
 }
 
+/**
+ * The app that wrote a check run: this app, or another one installed on the repository (the fake
+ * knows only its id; its slug and name are made up from it, as schema.ts shows them too).
+ */
+export function checkRunAppJson(
+  state: FakeGitHubState,
+  appId: number,
+  h: Hosts,
+): Record<string, unknown> {
+  const ours = appJson(state, h);
+  if (appId === state.app.id) return ours;
+  const slug = `app-${appId}`;
+  return {
+    ...ours,
+    id: appId,
+    slug,
+    client_id: `Iv1.${createHash('sha1').update(String(appId)).digest('hex').slice(0, 16)}`,
+    node_id: nodeId('A', appId),
+    name: `App ${appId}`,
+    description: null,
+    html_url: `${h.web}/apps/${slug}`,
+  };
+}
+
 function branchJson(
   state: FakeGitHubState,
   repo: FakeRepo,
@@ -449,11 +473,11 @@ export function checkRunJson(
       before: null,
       after: run.headSha,
       pull_requests: prs.map((p) => pullRefJson(repo, p, h)),
-      app: appJson(state, h),
+      app: checkRunAppJson(state, run.appId, h),
       created_at: run.createdAt,
       updated_at: run.updatedAt,
     },
-    app: appJson(state, h),
+    app: checkRunAppJson(state, run.appId, h),
     pull_requests: prs.map((p) => pullRefJson(repo, p, h)),
   };
 }

@@ -269,22 +269,28 @@ export function mergeGroupEvent(
   };
 }
 
+const ZERO_SHA = '0'.repeat(40);
+
 /**
  * A `push` delivery for a branch moving from `before` to its current head. The commit list is the
- * commits between the two (at most 20, as GitHub sends), with the files each one touched.
+ * commits between the two (at most 20, as GitHub sends), with the files each one touched; `forced`
+ * when `before` is not an ancestor of the new head (commits were dropped). With `tag`, the push of
+ * a new tag on the branch's head instead: `refs/tags/<tag>`, created, no commits, the branch as
+ * `base_ref` (`before` is then unused).
  */
 export function pushEvent(
   state: FakeGitHubState,
   repoName: string,
   branch: string,
   before: string,
-  opts: EventOptions = {},
+  opts: EventOptions & { tag?: string } = {},
 ): WebhookDelivery {
   const h = opts.hosts ?? GITHUB_HOSTS;
   const repo = state.requireRepo(repoName);
   const after = repo.branches.get(branch);
   if (!after) throw new Error(`no branch ${branch} in ${repoName}`);
-  const shas = state.compare(repo, before, after).commits;
+  if (opts.tag !== undefined) before = ZERO_SHA;
+  const shas = opts.tag !== undefined ? [] : state.compare(repo, before, after).commits;
   const { web } = repoLinks(repo, h);
   const commitJson = (c: FakeCommit) => {
     const parent = c.parents[0] ? state.treeAt(repo, c.parents[0]) : null;
@@ -327,14 +333,17 @@ export function pushEvent(
     appId: state.app.id,
     name: 'push',
     payload: {
-      ref: `refs/heads/${branch}`,
+      ref: opts.tag !== undefined ? `refs/tags/${opts.tag}` : `refs/heads/${branch}`,
       before,
       after,
-      created: false,
+      created: opts.tag !== undefined,
       deleted: false,
-      forced: false,
-      base_ref: null,
-      compare: `${web}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
+      forced: opts.tag === undefined && !state.ancestors(repo, after).has(before),
+      base_ref: opts.tag !== undefined ? `refs/heads/${branch}` : null,
+      compare:
+        opts.tag !== undefined
+          ? `${web}/compare/${opts.tag}`
+          : `${web}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
       commits,
       head_commit: commitJson(head),
       pusher: { name: pusher.login, email: pusher.email },

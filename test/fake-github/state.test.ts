@@ -89,8 +89,17 @@ describe('the fake GitHub state', () => {
     s.requestReviews(REPO, pr.number, { users: ['sam'], teams: ['seniors'] }, 'dana');
     s.requestReviews(REPO, pr.number, { users: ['sam'] }, 'dana');
     expect(pr.reviewRequestEvents).toHaveLength(2);
+    // A review by someone outside the team leaves the team's request.
+    s.submitReview(REPO, pr.number, { user: 'dana', state: 'COMMENTED' });
+    expect(pr.requestedReviewers).toEqual([
+      { type: 'user', login: 'sam' },
+      { type: 'team', slug: 'seniors' },
+    ]);
+    // A member's review answers their own request and their team's, as on GitHub; the timeline
+    // keeps both requests.
     s.submitReview(REPO, pr.number, { user: 'sam', state: 'COMMENTED' });
-    expect(pr.requestedReviewers).toEqual([{ type: 'team', slug: 'seniors' }]);
+    expect(pr.requestedReviewers).toEqual([]);
+    expect(pr.reviewRequestEvents).toHaveLength(2);
   });
 
   it('compares ranges like git: ahead commits oldest first, merge base, behind count', () => {

@@ -192,6 +192,61 @@ describe('webhook payloads have the keys of GitHub’s examples', () => {
       [[], ['docs/new.md']],
     ]);
     expect(d.payload).toMatchObject({ ref: 'refs/heads/main', before, deleted: false });
+    expect(d.payload.forced).toBe(false);
+  });
+
+  it('push: forced when the branch moved back past `before`, and the push of a new tag', () => {
+    const { s } = world();
+    const repo = s.repo(REPO)!;
+    const old = repo.branches.get('main')!;
+    const dropped = s.setDefaultBranchFile(REPO, 'docs/new.md', 'hi');
+    repo.branches.set('main', old);
+    const forced = pushEvent(s, REPO, 'main', dropped);
+    expect(gaps('push', undefined, forced)).toEqual([]);
+    expect(forced.payload).toMatchObject({
+      before: dropped,
+      after: old,
+      forced: true,
+      commits: [],
+    });
+
+    const tag = pushEvent(s, REPO, 'main', old, { tag: 'v1.0.0' });
+    expect(gaps('push', undefined, tag)).toEqual([]);
+    expect(tag.payload).toMatchObject({
+      ref: 'refs/tags/v1.0.0',
+      before: '0'.repeat(40),
+      after: old,
+      created: true,
+      forced: false,
+      base_ref: 'refs/heads/main',
+      commits: [],
+      head_commit: { id: old },
+    });
+  });
+
+  it('check_run of another app shows that app, not this one', () => {
+    const { s, pr } = world();
+    const run = s.createCheckRun(REPO, {
+      name: 'CI',
+      headSha: pr.headSha,
+      status: 'completed',
+      conclusion: 'success',
+      completedAt: s.now(),
+      output: { title: 'T', summary: 'S', text: null },
+      annotations: [],
+      actions: [],
+      appId: 15368,
+      externalId: '',
+      detailsUrl: null,
+    });
+    const d = checkRunEvent(s, REPO, run.id, 'completed');
+    expect(gaps('check_run', 'completed', d)).toEqual([]);
+    expect(d.payload).toMatchObject({
+      check_run: {
+        app: { id: 15368, slug: 'app-15368' },
+        check_suite: { app: { id: 15368 } },
+      },
+    });
   });
 });
 

@@ -10,7 +10,10 @@ import type {
 import { PullsState } from './pulls.js';
 
 export class ReviewsState extends PullsState {
-  /** A review on the current head unless `commitId` says otherwise; it answers the reviewer's request. */
+  /**
+   * A review on the current head unless `commitId` says otherwise; it answers the reviewer's
+   * request and the requests of the reviewer's teams.
+   */
   submitReview(
     fullName: string,
     number: number,
@@ -29,8 +32,14 @@ export class ReviewsState extends PullsState {
     };
     pr.reviews.push(review);
     if (state !== 'PENDING') {
-      pr.requestedReviewers = pr.requestedReviewers.filter(
-        (r) => !(r.type === 'user' && r.login.toLowerCase() === spec.user.toLowerCase()),
+      // The review answers the reviewer's own request and those of the teams they are in
+      // (GitHub drops a team's request once a member reviews; the timeline keeps it).
+      const owner = this.requireRepo(fullName).owner;
+      const user = spec.user.toLowerCase();
+      pr.requestedReviewers = pr.requestedReviewers.filter((r) =>
+        r.type === 'user'
+          ? r.login.toLowerCase() !== user
+          : !this.teamMembersAll(owner, r.slug).some((m) => m.toLowerCase() === user),
       );
     }
     return review;
