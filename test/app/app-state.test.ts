@@ -3,99 +3,133 @@
  * identity; and the override label as a reviewer-independent way through.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../src/model/names.js';
+import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
+import { markReadyForReview } from '../../src/fake-github/merged.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import { checkRunEvent, pullRequestEvent } from '../../src/fake-github/webhooks.js';
+import type { AppOnFake } from '../support/app-on-fake.js';
+import { CLAUDE } from '../support/fixtures.js';
+import { calls, queryOf, sent, variablesOf, writeCalls } from '../support/requests.js';
 import {
-  FakeGitHub,
-  OWNER,
+  AI_PAYMENTS_FILES,
+  EVALUATION_READS,
   PAYMENTS_POLICY,
+  R,
   REPO,
   TEAMS,
-  aiPaymentsPr,
-  example,
-  finish,
-  pullRequestEvent,
+  acme,
+  headOf,
+  openAiPaymentsPr,
   startApp,
-  type PrSpec,
-} from './helpers.js';
+} from './scenario.js';
 
-const R = `/repos/${OWNER}/${REPO}`;
-let gh: FakeGitHub;
-let pr: PrSpec;
+let state: FakeGitHubState;
+let app: AppOnFake | undefined;
+let n: number;
 
 beforeEach(() => {
-  pr = aiPaymentsPr(7);
-  gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
+  state = acme();
+  n = openAiPaymentsPr(state);
 });
 
-afterEach(() => finish(gh));
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
 
 describe('events that arrive together', () => {
   it('are judged one after the other: one check, one comment, one label, one review request', async () => {
-    const app = await startApp();
-    const labeled = pullRequestEvent('labeled', pr);
-    await Promise.all([
-      app.receive('pull_request', pullRequestEvent('opened', pr)),
-      app.receive('pull_request', labeled),
-      app.receive('pull_request', pullRequestEvent('ready_for_review', pr)),
-    ]);
-    expect(gh.writeCalls()).toEqual([
+    // A draft opened, labelled and marked ready for review in quick succession.
+    n = state.openPullRequest(REPO, {
+      author: 'alice',
+      title: 'Retry failed refunds',
+      commits: [{ message: 'Retry failed refunds', coAuthors: [CLAUDE] }],
+      files: AI_PAYMENTS_FILES,
+      draft: true,
+    }).number;
+    const opened = pullRequestEvent(state, REPO, n, 'opened');
+    state.addLabel(REPO, n, 'payments', 'alice');
+    const labeled = pullRequestEvent(state, REPO, n, 'labeled', { label: 'payments' });
+    markReadyForReview(state, REPO, n, 'alice');
+    const ready = pullRequestEvent(state, REPO, n, 'ready_for_review');
+    app = await startApp(state);
+
+    const statuses = await Promise.all([opened, labeled, ready].map((d) => app!.send(d)));
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(writeCalls(app.fake)).toEqual([
       `POST ${R}/check-runs`,
-      `POST ${R}/issues/7/comments`,
-      `POST ${R}/issues/7/labels`,
-      `POST ${R}/pulls/7/requested_reviewers`,
+      `POST ${R}/issues/${n}/comments`,
+      `POST ${R}/issues/${n}/labels`,
+      `POST ${R}/pulls/${n}/requested_reviewers`,
     ]);
-    expect(gh.requests.filter((r) => r.op === 'PullRequestSnapshot')).toHaveLength(3);
+    expect(sent(app.fake, 'POST /graphql PullRequestSnapshot')).toHaveLength(3);
     expect(app.errors()).toEqual([]);
   });
 });
 
 describe('team members', () => {
   it('are read once within the cache time', async () => {
-    const app = await startApp({ teamTtlMs: 60_000 });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.requests.filter((r) => r.op === 'TeamMembers')).toHaveLength(1);
-    expect(gh.requests.filter((r) => r.op === 'PullRequestSnapshot')).toHaveLength(2);
+    app = await startApp(state, { teamTtlMs: 60_000 });
+    await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
+    expect(sent(app.fake, 'POST /graphql TeamMembers')).toHaveLength(1);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'reopened'));
+    expect(calls(app.fake)).toEqual(['POST /graphql PullRequestSnapshot']);
   });
 
   it('are read on every evaluation with a cache time of 0', async () => {
-    const app = await startApp({ teamTtlMs: 0 });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.requests.filter((r) => r.op === 'TeamMembers')).toHaveLength(2);
+    app = await startApp(state, { teamTtlMs: 0 });
+    await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
+    expect(sent(app.fake, 'POST /graphql TeamMembers')).toHaveLength(1);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'reopened'));
+    expect(calls(app.fake)).toEqual(EVALUATION_READS);
   });
 });
 
 describe('the app’s identity', () => {
   it('is read from GitHub once when not given, and used to find its own check run', async () => {
-    const app = await startApp({ identity: undefined });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.find('GET', '/app')).toHaveLength(1);
-    expect(gh.calls()[0]).toBe('GET /app');
-    const lookups = gh.requests.filter((r) => r.path.endsWith('/check-runs') && r.method === 'GET');
-    expect(lookups.map((r) => r.query.app_id)).toEqual(['1', '1']);
-    // The second evaluation found the run the first one wrote.
-    expect(gh.find('POST', `${R}/check-runs`)).toHaveLength(1);
+    app = await startApp(state, { identity: undefined });
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'opened'))).toBe(200);
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'reopened'))).toBe(200);
+    expect(sent(app.fake, 'GET /app')).toHaveLength(1);
+    expect(calls(app.fake)[0]).toBe('GET /app');
+    // Both evaluations looked for the app's run by the id GitHub gave...
+    expect(variablesOf(app.fake, 'PullRequestSnapshot').map((v) => v.appId)).toEqual([
+      state.app.id,
+      state.app.id,
+    ]);
+    // ...and the second one found the run the first one wrote.
+    expect(sent(app.fake, `POST ${R}/check-runs`)).toHaveLength(1);
+    expect(app.check(REPO, headOf(state, n)).conclusion).toBe('action_required');
   });
 
   it('is read again on the next event when reading it failed', async () => {
-    const app = await startApp({ identity: undefined });
-    gh.fail('GET /app', 500);
-    await expect(app.receive('pull_request', pullRequestEvent('opened', pr))).rejects.toThrow();
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.find('GET', '/app')).toHaveLength(2);
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('action_required');
+    app = await startApp(state, { identity: undefined });
+    app.fake.fail({ method: 'GET', route: 'GET /app', status: 500 });
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'opened'))).toBe(500);
+    expect(app.check(REPO, headOf(state, n)).output.title).toContain('HTTP 500');
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'reopened'))).toBe(200);
+    expect(sent(app.fake, 'GET /app')).toHaveLength(2);
+    expect(app.check(REPO, headOf(state, n)).conclusion).toBe('action_required');
   });
 
   it('tells its own check runs from another app’s after reading it', async () => {
-    const app = await startApp({ identity: undefined });
-    const other = example('check_run', (e) => e.action === 'rerequested');
-    other.check_run.name = 'AI Governance';
-    other.check_run.app.id = 99;
-    other.check_run.pull_requests = [{ number: 7 }];
-    await app.receive('check_run', other);
-    expect(gh.calls()).toEqual(['GET /app']);
+    // Another app's run that happens to use the same check name, re-run.
+    const other = state.createCheckRun(REPO, {
+      name: CHECK_NAME,
+      headSha: headOf(state, n),
+      status: 'completed',
+      conclusion: 'success',
+      completedAt: null,
+      output: { title: 'Fine', summary: 'Fine', text: null },
+      annotations: [],
+      actions: [],
+      appId: 99,
+      externalId: '',
+      detailsUrl: null,
+    });
+    app = await startApp(state, { identity: undefined });
+    await app.deliver(checkRunEvent(state, REPO, other.id, 'rerequested'));
+    expect(calls(app.fake)).toEqual(['GET /app']);
   });
 });
 
@@ -104,30 +138,34 @@ describe('the override label', () => {
   const teams = { ...TEAMS, 'incident-commanders': ['ivan'] };
 
   it('applied by a member of the override team lets the PR through, and says who', async () => {
-    Object.assign(gh.repo, { policyText: policy, teams });
-    const app = await startApp();
+    state = acme({ policy, teams });
+    n = openAiPaymentsPr(state);
+    app = await startApp(state);
     // The app judges the head when the PR opens; the override comes after (it covers this head).
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const asked = gh.find('POST', `${R}/pulls/7/requested_reviewers`).length;
-    pr.labels.push({ name: 'ai-governance-override', by: 'ivan' });
-    const event = pullRequestEvent('labeled', pr);
-    event.label.name = 'ai-governance-override';
-    await app.receive('pull_request', event);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
+    expect(sent(app.fake, `POST ${R}/pulls/${n}/requested_reviewers`)).toHaveLength(1);
+    state.addLabel(REPO, n, 'ai-governance-override', 'ivan');
+    await app.deliver(
+      pullRequestEvent(state, REPO, n, 'labeled', { label: 'ai-governance-override' }),
+    );
 
-    const check = gh.checkRun(pr.headSha)!;
+    const check = app.check(REPO, headOf(state, n));
     expect(check.conclusion).toBe('success');
     expect(check.output.title).toBe('Overridden by @ivan with label ai-governance-override');
     // Nobody is asked (again) to review a PR that is through.
-    expect(gh.find('POST', `${R}/pulls/7/requested_reviewers`)).toHaveLength(asked);
+    expect(sent(app.fake, `POST ${R}/pulls/${n}/requested_reviewers`)).toEqual([]);
   });
 
   it('applied by someone else changes nothing', async () => {
-    Object.assign(gh.repo, { policyText: policy, teams });
-    pr.labels.push({ name: 'ai-governance-override', by: 'alice' });
-    const app = await startApp();
-    await app.receive('pull_request', pullRequestEvent('labeled', pr));
+    state = acme({ policy, teams });
+    n = openAiPaymentsPr(state);
+    state.addLabel(REPO, n, 'ai-governance-override', 'alice');
+    app = await startApp(state);
+    await app.deliver(
+      pullRequestEvent(state, REPO, n, 'labeled', { label: 'ai-governance-override' }),
+    );
 
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const check = app.check(REPO, headOf(state, n));
     expect(check.conclusion).toBe('action_required');
     expect(check.output.summary).toContain('not accepted');
   });
@@ -135,30 +173,35 @@ describe('the override label', () => {
 
 describe('the audit comment', () => {
   it('is found beyond the first 100 comments and edited, not written twice', async () => {
-    const app = await startApp();
     for (let i = 0; i < 120; i++)
-      pr.comments.push({ id: 100 + i, body: `Comment ${i}`, byApp: false });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    const mine = pr.comments.find((c) => c.byApp)!;
-    gh.reset();
+      state.addComment(REPO, n, { author: 'mallory', body: `Comment ${i}` });
+    app = await startApp(state);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
+    const mine = state.requirePull(REPO, n).comments.filter((c) => c.viaApp);
+    expect(mine).toHaveLength(1);
 
-    pr.reviews.push({ by: 'carol', state: 'APPROVED', commit: pr.headSha });
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.find('GET', `${R}/issues/7/comments`).map((r) => r.query.page)).toEqual(['1', '2']);
-    expect(gh.find('POST', `${R}/issues/7/comments`)).toEqual([]);
-    expect(gh.one('PATCH', `${R}/issues/comments/${mine.id}`).body.body).toContain('carol');
+    state.submitReview(REPO, n, { user: 'carol' });
+    await app.deliver(pullRequestEvent(state, REPO, n, 'reopened'));
+    // Not among the first 100 comments the snapshot holds: searched for page by page.
+    expect(sent(app.fake, `GET ${R}/issues/${n}/comments`).map((r) => queryOf(r).page)).toEqual([
+      '1',
+      '2',
+    ]);
+    expect(sent(app.fake, `POST ${R}/issues/${n}/comments`)).toEqual([]);
+    expect(sent(app.fake, `PATCH ${R}/issues/comments/${mine[0]!.id}`)).toHaveLength(1);
+    expect(app.comment(REPO, n)).toContain('carol');
   });
 
   it('a comment by someone else that copies the marker is never taken for the app’s', async () => {
-    const app = await startApp();
-    pr.comments.push({
-      id: 42,
+    const copy = state.addComment(REPO, n, {
+      author: 'mallory',
       body: `${COMMENT_MARKER}\nAll approved, nothing to see here.`,
-      byApp: false,
     });
-    await app.receive('pull_request', pullRequestEvent('opened', pr));
-    expect(gh.find('PATCH', `${R}/issues/comments/42`)).toEqual([]);
-    expect(gh.one('POST', `${R}/issues/7/comments`).body.body).toMatch(/^<!-- ai-governance/);
-    expect(pr.comments[0]!.body).toContain('nothing to see here');
+    app = await startApp(state);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
+    expect(sent(app.fake, `PATCH ${R}/issues/comments/${copy.id}`)).toEqual([]);
+    expect(sent(app.fake, `POST ${R}/issues/${n}/comments`)).toHaveLength(1);
+    expect(app.comment(REPO, n)).toMatch(/^<!-- ai-governance/);
+    expect(copy.body).toBe(`${COMMENT_MARKER}\nAll approved, nothing to see here.`);
   });
 });

@@ -3,87 +3,78 @@
  * re-evaluated without change. Each step asserts the exact requests the app sends to GitHub.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER } from '../../src/model/names.js';
+import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
+import type { ReviewState } from '../../src/fake-github/model.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
+import type { AppOnFake } from '../support/app-on-fake.js';
+import { calls, sent, variablesOf } from '../support/requests.js';
 import {
-  CHECK_NAME,
-  FakeGitHub,
-  OWNER,
-  PAYMENTS_POLICY,
+  EVALUATION_READS as reads,
+  ORG,
+  R,
   REPO,
-  TEAMS,
-  aiPaymentsPr,
-  pullRequestEvent,
-  reviewEvent,
-  sha,
+  acme,
+  headOf,
+  openAiPaymentsPr,
   startApp,
-  finish,
-  evaluationReads,
-  type PrSpec,
-  type TestApp,
-} from './helpers.js';
+} from './scenario.js';
 
-const R = `/repos/${OWNER}/${REPO}`;
-let gh: FakeGitHub;
-let app: TestApp;
-let pr: PrSpec;
+let state: FakeGitHubState;
+let app: AppOnFake;
+let n: number;
 
 beforeEach(async () => {
-  pr = aiPaymentsPr(7);
-  gh = new FakeGitHub({ policyText: PAYMENTS_POLICY, teams: TEAMS, prs: [pr] });
-  app = await startApp();
+  state = acme();
+  n = openAiPaymentsPr(state);
+  app = await startApp(state);
 });
 
-afterEach(() => finish(gh));
-
-const reads = evaluationReads;
+afterEach(() => app.stop());
 
 async function opened(): Promise<void> {
-  await app.receive('pull_request', pullRequestEvent('opened', pr));
+  await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
 }
 
-/** A review as GitHub records it, followed by the webhook GitHub sends for it. */
-async function review(by: string, commit = pr.headSha, state = 'APPROVED'): Promise<void> {
-  pr.reviews.push({ by, state: state as 'APPROVED', commit });
-  // GitHub drops the team's pending request once a member reviews; the timeline keeps it.
-  pr.reviewRequests.teams = [];
-  await app.receive('pull_request_review', reviewEvent(pr, { by, state, commit }));
+/** A review as GitHub records it, then the webhook GitHub sends for it. */
+async function review(by: string, reviewState: ReviewState = 'APPROVED'): Promise<void> {
+  const r = state.submitReview(REPO, n, { user: by, state: reviewState });
+  await app.deliver(pullRequestReviewEvent(state, REPO, n, r.id));
+}
+
+/** The id of the app's audit comment on the PR. */
+function commentId(): number {
+  const mine = state.requirePull(REPO, n).comments.filter((c) => c.viaApp);
+  expect(mine).toHaveLength(1);
+  return mine[0]!.id;
 }
 
 describe('an AI-assisted pull request that touches a critical path', () => {
   it('opened: holds it for the team, annotates the files, comments, labels and asks for review', async () => {
     await opened();
 
-    expect(gh.calls()).toEqual([
-      ...reads(pr.headSha),
+    expect(calls(app.fake)).toEqual([
+      ...reads,
       `POST ${R}/check-runs`,
-      `POST ${R}/issues/7/comments`,
-      `POST ${R}/issues/7/labels`,
-      `POST ${R}/pulls/7/requested_reviewers`,
+      `POST ${R}/issues/${n}/comments`,
+      `POST ${R}/issues/${n}/labels`,
+      `POST ${R}/pulls/${n}/requested_reviewers`,
     ]);
-    expect(gh.tokens).toBe(1);
+    expect(app.fake.stats.tokens).toBe(1);
 
-    const snapshot = gh.requests[0]!;
-    expect(snapshot.body.variables).toMatchObject({
-      owner: OWNER,
-      repo: REPO,
-      number: 7,
+    expect(variablesOf(app.fake, 'PullRequestSnapshot')[0]).toMatchObject({
+      owner: ORG,
+      repo: 'payments-api',
+      number: n,
       policyExpression: 'HEAD:.github/ai-governance.yml',
     });
-    const teams = gh.requests[2]!;
-    expect(teams.body.variables).toEqual({
-      org: OWNER,
-      s0: 'payments-seniors',
-      c0: null,
-      s1: 'platform-leads',
-      c1: null,
-    });
-    const lookup = gh.requests[3]!;
-    expect(lookup.query).toMatchObject({ check_name: CHECK_NAME, app_id: '1' });
+    expect(variablesOf(app.fake, 'TeamMembers')).toEqual([
+      { org: ORG, s0: 'payments-seniors', c0: null, s1: 'platform-leads', c1: null },
+    ]);
 
-    const check = gh.one('POST', `${R}/check-runs`).body;
+    const check = app.check(REPO, headOf(state, n));
     expect(check).toMatchObject({
       name: CHECK_NAME,
-      head_sha: pr.headSha,
       status: 'completed',
       conclusion: 'action_required',
       actions: [expect.objectContaining({ identifier: 'reevaluate' })],
@@ -94,7 +85,7 @@ describe('an AI-assisted pull request that touches a critical path', () => {
     expect(check.output.summary).toContain('### Requirements');
     expect(check.output.text).toContain('services/payments/refund.ts');
     // One annotation per critical file; the excluded README and the docs are not critical.
-    expect(check.output.annotations).toEqual([
+    expect(check.annotations).toEqual([
       expect.objectContaining({
         path: 'services/payments/refund.ts',
         start_line: 1,
@@ -107,49 +98,49 @@ describe('an AI-assisted pull request that touches a critical path', () => {
         annotation_level: 'notice',
       }),
     ]);
-    expect(check.output.annotations[0].message).toBe(
+    expect(check.annotations[0]!.message).toBe(
       'Falls under "payments": 2 approval(s) required from team payments-seniors.',
     );
 
-    const comment = gh.one('POST', `${R}/issues/7/comments`).body.body as string;
+    const comment = app.comment(REPO, n);
     expect(comment.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
     expect(comment).toContain('## AI Governance audit');
     // Teams are written without pinging anyone (a zero-width space after the @).
     expect(comment).toContain('**⏳ Needs 2 approvals from @&#8203;acme\\/payments\\-seniors**');
     expect(comment).toContain('Claude Code');
 
-    expect(gh.one('POST', `${R}/issues/7/labels`).body).toEqual({ labels: ['ai-assisted'] });
-    expect(gh.one('POST', `${R}/pulls/7/requested_reviewers`).body).toEqual({
-      reviewers: [],
-      team_reviewers: ['payments-seniors'],
-    });
+    const pr = state.requirePull(REPO, n);
+    expect(pr.labels).toEqual(['ai-assisted']);
+    expect(pr.labelEvents.map((e) => e.actor)).toEqual([state.botLogin]);
+    // The team, and nobody by name.
+    expect(pr.requestedReviewers).toEqual([{ type: 'team', slug: 'payments-seniors' }]);
     expect(app.errors()).toEqual([]);
   });
 
   it('one approval from a team member: still held (1 of 2), comment updated, nothing asked twice', async () => {
     await opened();
-    const firstRun = gh.checkRun(pr.headSha)!;
-    const commentId = pr.comments[0]!.id;
-    gh.reset();
+    const firstRun = app.check(REPO, headOf(state, n));
+    const id = commentId();
 
     await review('carol');
+    expect(state.requirePull(REPO, n).requestedReviewers).toEqual([]);
 
     // The same run is updated in place (its annotations already say which rule each file falls
-    // under, so none are sent again); the comment is edited in place.
-    expect(gh.calls()).toEqual([
-      ...reads(pr.headSha),
+    // under, so none are sent again); the comment is edited in place; the team, whose request
+    // GitHub dropped when carol reviewed, is not asked again.
+    expect(calls(app.fake)).toEqual([
+      ...reads,
       `PATCH ${R}/check-runs/${firstRun.id}`,
-      `PATCH ${R}/issues/comments/${commentId}`,
+      `PATCH ${R}/issues/comments/${id}`,
     ]);
-    const check = gh.one('PATCH', `${R}/check-runs/${firstRun.id}`).body;
+    const check = app.check(REPO, headOf(state, n));
+    expect(check.id).toBe(firstRun.id);
     expect(check.conclusion).toBe('action_required');
     expect(check.output.title).toBe('Needs 1 more approval from @acme/payments-seniors');
     expect(check.output.summary).toContain('@&#8203;carol');
-    expect(check.output.annotations).toBeUndefined();
-    expect(gh.checkRuns).toHaveLength(1);
-    expect(gh.checkRun(pr.headSha)!.annotations).toHaveLength(2);
+    expect(check.annotations).toHaveLength(2);
 
-    const body = gh.one('PATCH', `${R}/issues/comments/${commentId}`).body.body as string;
+    const body = app.comment(REPO, n);
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(body).toContain('### History');
     expect(body.match(/⏳ approval required/g)).toHaveLength(2);
@@ -159,116 +150,98 @@ describe('an AI-assisted pull request that touches a critical path', () => {
   it('two approvals pass; a new push makes them stale and holds the new head', async () => {
     await opened();
     await review('carol');
-    gh.reset();
 
-    const runId = gh.checkRun(pr.headSha)!.id;
+    const runId = app.check(REPO, headOf(state, n)).id;
     await review('dave');
-    expect(gh.calls()).toEqual([
-      ...reads(pr.headSha),
+    expect(calls(app.fake)).toEqual([
+      ...reads,
       `PATCH ${R}/check-runs/${runId}`,
-      `PATCH ${R}/issues/comments/${pr.comments[0]!.id}`,
+      `PATCH ${R}/issues/comments/${commentId()}`,
     ]);
-    const passed = gh.one('PATCH', `${R}/check-runs/${runId}`).body;
+    const passed = app.check(REPO, headOf(state, n));
     expect(passed.conclusion).toBe('success');
     expect(passed.output.title).toBe('AI-assisted: approved by @carol, @dave');
 
     // synchronize: a new commit becomes the head; the approvals were given on the old one.
-    const oldHead = pr.headSha;
-    const newHead = sha('pr-7-head-2');
-    pr.commits.push({ sha: newHead, message: 'Address review comments' });
-    pr.headSha = newHead;
-    gh.reset();
-    await app.receive('pull_request', pullRequestEvent('synchronize', pr));
+    const oldHead = headOf(state, n);
+    const newHead = state.pushCommits(REPO, n, [{ message: 'Address review comments' }]);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'synchronize'));
 
-    expect(gh.calls()).toEqual([
-      ...reads(newHead),
+    expect(calls(app.fake)).toEqual([
+      ...reads,
       `POST ${R}/check-runs`,
-      `PATCH ${R}/issues/comments/${pr.comments[0]!.id}`,
+      `PATCH ${R}/issues/comments/${commentId()}`,
     ]);
-    const held = gh.one('POST', `${R}/check-runs`).body;
-    expect(held.head_sha).toBe(newHead);
+    const held = app.check(REPO, newHead);
     expect(held.conclusion).toBe('action_required');
     expect(held.output.title).toBe('Needs 2 approvals from @acme/payments-seniors');
     expect(held.output.summary).toContain('reviewed an older commit');
-    expect(held.output.annotations).toHaveLength(2);
+    expect(held.annotations).toHaveLength(2);
     // The old head keeps its own run; the new head has a new one.
-    expect(gh.checkRun(oldHead)!.conclusion).toBe('success');
-    expect(gh.checkRun(newHead)!.conclusion).toBe('action_required');
+    expect(app.check(REPO, oldHead).conclusion).toBe('success');
     expect(app.errors()).toEqual([]);
   });
 
   it('a re-evaluation of the same state writes nothing (only reads)', async () => {
     await opened();
-    gh.reset();
 
     // The app's own label produces a `labeled` event; nothing has changed since.
-    const labeled = pullRequestEvent('labeled', pr);
-    labeled.label.name = 'ai-assisted';
-    labeled.sender.login = 'ai-governance[bot]';
-    labeled.sender.type = 'Bot';
-    await app.receive('pull_request', labeled);
-    expect(gh.calls()).toEqual(reads(pr.headSha));
+    await app.deliver(
+      pullRequestEvent(state, REPO, n, 'labeled', { label: 'ai-assisted', sender: state.botLogin }),
+    );
+    expect(calls(app.fake)).toEqual(reads);
 
     // Again, after an approval has been taken into account.
     await review('carol');
-    gh.reset();
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.calls()).toEqual(reads(pr.headSha));
-    expect(gh.writes()).toEqual([]);
-    expect(gh.checkRuns).toHaveLength(1);
-    expect(pr.comments).toHaveLength(1);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'reopened'));
+    expect(calls(app.fake)).toEqual(reads);
+    expect(app.fake.stats.writes).toBe(0);
+    expect(state.checkRunsFor(REPO, headOf(state, n))).toHaveLength(1);
+    expect(state.requirePull(REPO, n).comments).toHaveLength(1);
     expect(app.errors()).toEqual([]);
   });
 });
 
 describe('what the check run shows after the verdict changes', () => {
   /** The annotations GitHub shows on the commit's current run. */
-  const shown = (headSha: string) =>
-    (gh.checkRun(headSha)!.annotations as { annotation_level: string; message: string }[]).map(
-      (a) => `${a.annotation_level}: ${a.message}`,
-    );
+  const shown = () =>
+    app.check(REPO, headOf(state, n)).annotations.map((a) => `${a.annotation_level}: ${a.message}`);
+  const TWO_NOTICES = [
+    'notice: Falls under "payments": 2 approval(s) required from team payments-seniors.',
+    'notice: Falls under "payments": 2 approval(s) required from team payments-seniors.',
+  ];
 
   it('a passing run keeps one neutral annotation per critical file, none stale', async () => {
     await opened();
     await review('carol');
     await review('dave');
-    const run = gh.checkRun(pr.headSha)!;
-    expect(run.conclusion).toBe('success');
-    expect(gh.checkRuns).toHaveLength(1);
-    expect(shown(pr.headSha)).toEqual([
-      'notice: Falls under "payments": 2 approval(s) required from team payments-seniors.',
-      'notice: Falls under "payments": 2 approval(s) required from team payments-seniors.',
-    ]);
+    expect(app.check(REPO, headOf(state, n)).conclusion).toBe('success');
+    expect(shown()).toEqual(TWO_NOTICES);
   });
 
   it('a run that failed first gets the critical files annotated once the PR can be judged', async () => {
-    gh.fail('POST /graphql TeamMembers', 502);
-    await opened();
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('failure');
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('action_required');
-    expect(gh.checkRuns).toHaveLength(1);
-    expect(shown(pr.headSha)).toEqual([
-      'notice: Falls under "payments": 2 approval(s) required from team payments-seniors.',
-      'notice: Falls under "payments": 2 approval(s) required from team payments-seniors.',
-    ]);
+    app.fake.fail({ operation: 'TeamMembers', status: 502 });
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'opened'))).toBe(200);
+    expect(app.check(REPO, headOf(state, n)).conclusion).toBe('failure');
+    await app.deliver(pullRequestEvent(state, REPO, n, 'reopened'));
+    expect(app.check(REPO, headOf(state, n)).conclusion).toBe('action_required');
+    expect(shown()).toEqual(TWO_NOTICES);
   });
 
   it('an error after a judged run replaces the judged run’s details in place, and settles', async () => {
     await opened();
-    gh.fail('POST /graphql TeamMembers', 502);
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    const run = gh.checkRun(pr.headSha)!;
+    app.fake.fail({ operation: 'TeamMembers', status: 502 });
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'reopened'))).toBe(200);
+    const run = app.check(REPO, headOf(state, n));
     expect(run.conclusion).toBe('failure');
-    expect(gh.checkRuns).toHaveLength(1);
     expect(run.output.text).toBe('No file falls under a critical-path rule.\n');
     expect(run.output.summary).toContain('502');
 
     // The same error again: nothing to write.
-    gh.fail('POST /graphql TeamMembers', 502);
-    gh.reset();
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.writes()).toEqual([]);
+    app.fake.fail({ operation: 'TeamMembers', status: 502 });
+    app.fake.stats.reset();
+    expect(await app.send(pullRequestEvent(state, REPO, n, 'reopened'))).toBe(200);
+    expect(app.fake.stats.writes).toBe(0);
   });
 });
 
@@ -278,24 +251,33 @@ describe('a large AI-assisted change to the critical path', () => {
       { length: 2900 },
       (_, i) => `services/payments/generated/${'deep/'.repeat(8)}file-${i}.ts`,
     );
-    pr.files = files.map((path) => ({ path, changeType: 'ADDED' }));
-    pr.changedFiles = files.length;
+    n = openAiPaymentsPr(state, files);
+    // The fake refuses more than 50 annotations in one request, a longer summary or text than
+    // 65,535 characters and a longer comment than 65,536 (deliver fails on any refusal).
     await opened();
 
-    const creates = gh.find('POST', `${R}/check-runs`);
-    expect(creates).toHaveLength(1);
-    expect(creates[0]!.body.output.annotations).toHaveLength(50);
-    const updates = gh.find('PATCH', `${R}/check-runs/${gh.checkRun(pr.headSha)!.id}`);
-    expect(updates.map((u) => u.body.output.annotations.length)).toEqual([50, 50, 50]);
-    expect(gh.checkRun(pr.headSha)!.annotations).toHaveLength(200);
-    expect(gh.checkRun(pr.headSha)!.conclusion).toBe('action_required');
-    expect(gh.checkRun(pr.headSha)!.output.text!.length).toBeLessThanOrEqual(65_535);
-    expect(pr.comments[0]!.body.length).toBeLessThanOrEqual(65_536);
+    const run = app.check(REPO, headOf(state, n));
+    const writes = calls(app.fake).filter((c) => c.includes('/check-runs'));
+    expect(writes).toEqual([
+      `POST ${R}/check-runs`,
+      `PATCH ${R}/check-runs/${run.id}`,
+      `PATCH ${R}/check-runs/${run.id}`,
+      `PATCH ${R}/check-runs/${run.id}`,
+    ]);
+    const sentAnnotations = (call: string) =>
+      sent(app.fake, call).map(
+        (r) => (r.body as { output: { annotations: unknown[] } }).output.annotations.length,
+      );
+    expect(sentAnnotations(`POST ${R}/check-runs`)).toEqual([50]);
+    expect(sentAnnotations(`PATCH ${R}/check-runs/${run.id}`)).toEqual([50, 50, 50]);
+    expect(run.annotations).toHaveLength(200);
+    expect(run.conclusion).toBe('action_required');
+    expect(run.output.text!.length).toBeLessThanOrEqual(65_535);
+    expect(app.comment(REPO, n).length).toBeLessThanOrEqual(65_536);
     expect(app.errors()).toEqual([]);
 
     // And nothing changes on a second look.
-    gh.reset();
-    await app.receive('pull_request', pullRequestEvent('reopened', pr));
-    expect(gh.writes()).toEqual([]);
+    await app.deliver(pullRequestEvent(state, REPO, n, 'reopened'));
+    expect(app.fake.stats.writes).toBe(0);
   });
 });
