@@ -967,6 +967,13 @@ describe('readPullRequest: errors say what could not be read', () => {
     );
   });
 
+  it('a review list GitHub leaves out (the field is nullable): an error, never "no reviews"', async () => {
+    graphqlQueue([snapshot(pullRequest({ reviews: null }))]);
+    await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
+      'could not read reviews of acme/api#12: GitHub gave no review list',
+    );
+  });
+
   it('an HTTP error on a follow-up page names the connection', async () => {
     graphqlQueue([
       snapshot(pullRequest({ reviews: fwd([], 'reviews-1') })),
