@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCliIn } from '../support/run-cli.js';
 import {
   commentOnly,
   DemoInterrupted,
@@ -352,17 +352,7 @@ describe('the demo under another policy, interrupted, or misused', () => {
 });
 
 describe('ai-governance demo', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      cwd: dir,
-      stdout: (s) => (stdout += s),
-      stderr: (s) => (stderr += s),
-      color: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]) => runCliIn(dir, ...argv);
 
   it('is listed in the main help and has its own', async () => {
     expect((await cli('--help')).stdout).toMatch(/^ {2}demo {2,}/m);
