@@ -808,6 +808,17 @@ describe('readPullRequest: pagination', () => {
   });
 });
 
+/**
+ * GitHub's GraphQL answer when a top-level field does not resolve (a missing repository, a login
+ * that is not an organization): null there, and one NOT_FOUND error naming it.
+ */
+function unresolved(field: string, message: string) {
+  return {
+    data: { [field]: null },
+    errors: [{ type: 'NOT_FOUND', path: [field], locations: [{ line: 2, column: 3 }], message }],
+  };
+}
+
 /** A commit as the compare endpoint lists it. */
 const compareCommit = (n: number) => ({ sha: sha(n), commit: { message: `Change ${n}` } });
 
@@ -936,17 +947,7 @@ describe('readPullRequest: more than 250 commits', () => {
 describe('readPullRequest: errors say what could not be read', () => {
   it('GraphQL errors on the main query', async () => {
     graphqlQueue([
-      {
-        data: { repository: null },
-        errors: [
-          {
-            type: 'NOT_FOUND',
-            path: ['repository'],
-            locations: [{ line: 2, column: 3 }],
-            message: "Could not resolve to a Repository with the name 'acme/api'.",
-          },
-        ],
-      },
+      unresolved('repository', "Could not resolve to a Repository with the name 'acme/api'."),
     ]);
     await expect(readPullRequest(client(), 'acme', 'api', 12)).rejects.toThrow(
       "could not read pull request acme/api#12: NOT_FOUND: Could not resolve to a Repository with the name 'acme/api'.",
@@ -1142,17 +1143,7 @@ describe('readTeams', () => {
 
   it('gives null for every team when the owner is not an organization', async () => {
     graphqlQueue([
-      {
-        data: { organization: null },
-        errors: [
-          {
-            type: 'NOT_FOUND',
-            path: ['organization'],
-            locations: [{ line: 2, column: 3 }],
-            message: "Could not resolve to an Organization with the login of 'alice'.",
-          },
-        ],
-      },
+      unresolved('organization', "Could not resolve to an Organization with the login of 'alice'."),
     ]);
     expect(await readTeams(client(), 'alice', ['core', 'ops'])).toEqual({ core: null, ops: null });
   });
@@ -1225,18 +1216,7 @@ describe('listOrgTeams', () => {
   });
 
   it('throws when the organization cannot be read', async () => {
-    graphqlQueue([
-      {
-        data: { organization: null },
-        errors: [
-          {
-            type: 'NOT_FOUND',
-            path: ['organization'],
-            message: 'Could not resolve to an Organization',
-          },
-        ],
-      },
-    ]);
+    graphqlQueue([unresolved('organization', 'Could not resolve to an Organization')]);
     await expect(listOrgTeams(client(), 'alice')).rejects.toThrow(
       'could not read the teams of alice: NOT_FOUND: Could not resolve to an Organization',
     );
