@@ -124,22 +124,30 @@ const page = (pr: Record<string, unknown>) => ({
 /** The answer to the head check that follows files read by REST pages. */
 const headNow = (oid = HEAD) => page({ headRefOid: oid });
 
-/** REST pages of a PR's changed files, by number, each answered once. */
-function restFilePages(pages: Record<number, string[]>, last: number) {
+/** A file as REST lists a pull request's files; a bare name is a modified file. */
+type RestFile = string | { filename: string; status: string; previous_filename?: string };
+
+/**
+ * Answers the REST file list of acme/api#12, one page per entry of `pages`, with the Link header
+ * GitHub sends: `prev` and `first` after page 1, `next` and `last` before page `last`.
+ */
+function restFilePages(pages: Record<number, RestFile[]>, last: number) {
+  const url = (p: number) => `<${API}/repositories/1/pulls/12/files?per_page=100&page=${p}>`;
   const scope = nock(API);
-  for (const [n, names] of Object.entries(pages)) {
+  for (const [n, files] of Object.entries(pages)) {
     const p = Number(n);
+    const links = [
+      ...(p > 1 ? [`${url(p - 1)}; rel="prev"`] : []),
+      ...(p < last ? [`${url(p + 1)}; rel="next"`, `${url(last)}; rel="last"`] : []),
+      ...(p > 1 ? [`${url(1)}; rel="first"`] : []),
+    ];
     scope
       .get('/repos/acme/api/pulls/12/files')
       .query({ per_page: '100', page: String(p) })
       .reply(
         200,
-        names.map((filename) => ({ filename, status: 'modified' })),
-        p < last
-          ? {
-              link: `<${API}/repositories/1/pulls/12/files?per_page=100&page=${p + 1}>; rel="next"`,
-            }
-          : {},
+        files.map((f) => (typeof f === 'string' ? { filename: f, status: 'modified' } : f)),
+        links.length ? { link: links.join(', ') } : {},
       );
   }
   return scope;
@@ -699,28 +707,20 @@ describe('readPullRequest: pagination', () => {
       ),
       headNow(),
     ]);
-    const rest = nock(API)
-      .get('/repos/acme/api/pulls/12/files')
-      .query({ per_page: '100', page: '1' })
-      .reply(
-        200,
-        [
+    const rest = restFilePages(
+      {
+        1: [
           {
             filename: 'lib/session.ts',
             status: 'renamed',
             previous_filename: 'src/auth/session.ts',
           },
-          { filename: 'src/auth/login.ts', status: 'modified' },
+          'src/auth/login.ts',
         ],
-        {
-          link: `<${API}/repositories/1/pulls/12/files?per_page=100&page=2>; rel="next", <${API}/repositories/1/pulls/12/files?per_page=100&page=2>; rel="last"`,
-        },
-      )
-      .get('/repos/acme/api/pulls/12/files')
-      .query({ per_page: '100', page: '2' })
-      .reply(200, [{ filename: 'src/old.ts', status: 'removed' }], {
-        link: `<${API}/repositories/1/pulls/12/files?per_page=100&page=1>; rel="prev"`,
-      });
+        2: [{ filename: 'src/old.ts', status: 'removed' }],
+      },
+      2,
+    );
 
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
 
@@ -745,13 +745,15 @@ describe('readPullRequest: pagination', () => {
       ),
       headNow(),
     ]);
-    nock(API)
-      .get('/repos/acme/api/pulls/12/files')
-      .query({ per_page: '100', page: '1' })
-      .reply(200, [
-        { filename: 'b.ts', status: 'renamed', previous_filename: 'a.ts' },
-        { filename: 'c.ts', status: 'added' },
-      ]);
+    restFilePages(
+      {
+        1: [
+          { filename: 'b.ts', status: 'renamed', previous_filename: 'a.ts' },
+          { filename: 'c.ts', status: 'added' },
+        ],
+      },
+      1,
+    );
     const snap = await readPullRequest(client(), 'acme', 'api', 12);
     expect(calls).toHaveLength(2);
     expect(calls[1]!.query).toMatch(/^query PullRequestHead\b/);
