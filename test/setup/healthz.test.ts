@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { privateKey } from '../app/helpers.js';
+import { appKeys } from '../support/app-on-fake.js';
 import { freePort, haveRedisServer, startRedisServer } from '../scale/redis-server.js';
 import { npmStart, stopAll } from './npm-start.js';
 
@@ -16,7 +16,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const CREDENTIALS = { APP_ID: '1', PRIVATE_KEY: privateKey(), WEBHOOK_SECRET: 'health-secret' };
+const CREDENTIALS = {
+  APP_ID: '1',
+  PRIVATE_KEY: appKeys().privateKey,
+  WEBHOOK_SECRET: 'health-secret',
+};
 
 async function healthz(port: number) {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +15,18 @@ import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSetupServer } from '../../src/setup/server.js';
 import { DEFAULT_WEBHOOK_PATH, hookTarget } from '../../src/setup/manifest.js';
-import { example, privateKey } from '../app/helpers.js';
+import type { WebhookDefinition } from '@octokit/webhooks-examples';
+import { appKeys } from '../support/app-on-fake.js';
 import { npmStart, stopAll } from './npm-start.js';
 
 const root = join(import.meta.dirname, '../..');
 const APP_YML = readFileSync(join(root, 'app.yml'), 'utf8');
 const SECRET = 'registration-test-secret';
+const privateKey = () => appKeys().privateKey;
+/** GitHub's example `ping` payload. */
+const PING = (
+  createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[]
+).find((d) => d.name === 'ping')!.examples[0];
 
 let dir: string;
 
@@ -52,7 +59,7 @@ function manifestOf(html: string): Record<string, any> {
 }
 
 function signedPing(url: string) {
-  const body = JSON.stringify(example('ping'));
+  const body = JSON.stringify(PING);
   return fetch(url, {
     method: 'POST',
     headers: {
