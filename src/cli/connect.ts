@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { ProbotOctokit, Probot } from 'probot';
 import type { GitHubClient } from '../github/client.js';
+import { PAGE_MAX } from '../model/github.js';
 import { CheckUsageError } from './check.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -132,7 +133,7 @@ async function asApp(
   const probot = new Probot({ appId, privateKey, baseUrl: o.apiUrl, Octokit, log: quiet() });
   const appGh = watched(await probot.auth(), o.observe);
   const { data: app } = await appGh.request('GET /app');
-  const installations = await appGh.paginate('GET /app/installations', { per_page: 100 });
+  const installations = await appGh.paginate('GET /app/installations', { per_page: PAGE_MAX });
   const clients = new Map<string, Promise<GitHubClient>>();
   return {
     kind: 'app',
@@ -152,7 +153,7 @@ async function asApp(
       const all: string[] = [];
       for (let page = 1; ; page++) {
         const { data } = await gh.request('GET /installation/repositories', {
-          per_page: 100,
+          per_page: PAGE_MAX,
           page,
         });
         const list = data.repositories ?? [];
@@ -162,7 +163,7 @@ async function asApp(
             (opts?.archived || !r.archived)
           )
             all.push(r.name);
-        if (list.length < 100) return all;
+        if (list.length < PAGE_MAX) return all;
       }
     },
   };
@@ -180,12 +181,12 @@ function withToken(o: ConnectOptions, token: string, Octokit: typeof ProbotOctok
       for (let page = 1; ; page++) {
         const { data } = await client.request('GET /orgs/{org}/repos', {
           org: owner,
-          per_page: 100,
+          per_page: PAGE_MAX,
           page,
         });
         const list = data;
         for (const r of list) if (opts?.archived || !r.archived) all.push(r.name);
-        if (list.length < 100) return all;
+        if (list.length < PAGE_MAX) return all;
       }
     },
   };

@@ -11,6 +11,7 @@
 
 import { request } from 'node:http';
 import type { components } from '@octokit/openapi-types';
+import { PAGE_MAX } from '../model/github.js';
 import { webhookHeaders, type WebhookDelivery } from './webhooks.js';
 
 export type HookDeliveryItem = components['schemas']['hook-delivery-item'];
@@ -153,7 +154,7 @@ export class FakeDeliveries {
 
   private list(c: { query: URLSearchParams; selfUrl: string }): DeliveryAnswer {
     const perPageRaw = Number(c.query.get('per_page') ?? 30);
-    const perPage = Math.min(100, Math.max(1, Number.isFinite(perPageRaw) ? perPageRaw : 30));
+    const perPage = Math.min(PAGE_MAX, Math.max(1, Number.isFinite(perPageRaw) ? perPageRaw : 30));
     const want = c.query.get('status');
     if (want !== null && want !== 'success' && want !== 'failure') {
       return failed(422, `Invalid value for status: ${want}`);

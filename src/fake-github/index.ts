@@ -7,4 +7,4 @@ export * from './deliveries.js';
 export * from './installations.js';
 export * from './generate.js';
 export { GITHUB_HOSTS, type Hosts } from './shapes.js';
-export { BLOB_TEXT_LIMIT, MAX_PAGE, PR_FILES_LIMIT } from './schema.js';
+export { BLOB_TEXT_LIMIT } from './schema.js';

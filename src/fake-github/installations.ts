@@ -8,6 +8,7 @@
  */
 
 import type { components } from '@octokit/openapi-types';
+import { PAGE_MAX } from '../model/github.js';
 import { appJson, nodeId, repoJson, userJson, type Hosts } from './shapes.js';
 import type { FakeGitHubState } from './state.js';
 
@@ -25,7 +26,7 @@ export interface InstallationRoute {
 }
 
 function page<T>(items: readonly T[], ctx: { query: URLSearchParams; selfUrl: string }) {
-  const perPage = Math.min(100, Math.max(1, Number(ctx.query.get('per_page') ?? 30) || 30));
+  const perPage = Math.min(PAGE_MAX, Math.max(1, Number(ctx.query.get('per_page') ?? 30) || 30));
   const n = Math.max(1, Number(ctx.query.get('page') ?? 1) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
   const at = (p: number) => {

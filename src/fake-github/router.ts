@@ -4,6 +4,7 @@
  * way GitHub does (422 with its messages, 400 for a body that is not an object).
  */
 
+import { PAGE_MAX } from '../model/github.js';
 import type { RateState } from './primary-limits.js';
 import type { Hosts } from './shapes.js';
 import type { FakeGitHubState } from './state.js';
@@ -115,11 +116,11 @@ export function lookups(state: FakeGitHubState) {
   return { repoOf, pullAt, full };
 }
 
-/** One page of `items` by `per_page` (at most 100) and `page`, with GitHub's `Link` value. */
+/** One page of `items` by `per_page` (at most {@link PAGE_MAX}) and `page`, with GitHub's `Link` value. */
 export function paginate<T>(items: readonly T[], ctx: RequestContext, defaultPerPage: number) {
   const perPageRaw = Number(ctx.query.get('per_page') ?? defaultPerPage);
   const perPage = Math.min(
-    100,
+    PAGE_MAX,
     Math.max(1, Number.isFinite(perPageRaw) ? Math.floor(perPageRaw) : defaultPerPage),
   );
   const pageRaw = Number(ctx.query.get('page') ?? 1);

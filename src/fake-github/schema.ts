@@ -6,7 +6,7 @@
  * too, while `changedFiles` keeps the real count).
  */
 
-import { PR_COMMITS_CAP } from '../model/github.js';
+import { PAGE_MAX, PR_COMMITS_CAP, PR_FILES_CAP } from '../model/github.js';
 import { FieldError, type GqlObject } from './graphql.js';
 import { historyFields, mergeFields, readyForReviewItems } from './merged.js';
 import { nodeId } from './shapes.js';
@@ -20,10 +20,6 @@ import type {
   ReviewerRef,
 } from './model.js';
 
-/** GitHub's largest page on any connection. */
-export const MAX_PAGE = 100;
-/** GitHub lists at most this many changed files of a pull request. */
-export const PR_FILES_LIMIT = 3000;
 /**
  * Above this size a blob's `text` is cut short and `isTruncated` is true. GitHub does not document
  * the figure; the fake uses 512 KiB.
@@ -94,10 +90,10 @@ export function connection<T>(
         `\`${name}\` on the \`${field}\` connection cannot be less than zero.`,
       );
     }
-    if (value > MAX_PAGE) {
+    if (value > PAGE_MAX) {
       throw new FieldError(
         'EXCESSIVE_PAGINATION',
-        `Requesting ${value} records on the \`${field}\` connection exceeds the \`${name}\` limit of ${MAX_PAGE} records.`,
+        `Requesting ${value} records on the \`${field}\` connection exceeds the \`${name}\` limit of ${PAGE_MAX} records.`,
       );
     }
   }
@@ -556,7 +552,7 @@ function pullRequestObject(
           additions: f.additions,
           deletions: f.deletions,
         }),
-        { cap: PR_FILES_LIMIT },
+        { cap: PR_FILES_CAP },
       ),
     labels: (a: Record<string, unknown>) =>
       connection('LabelConnection', 'labels', pr.labels, a, (name) => {

@@ -30,8 +30,6 @@ import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
 
 export type { Fault, FaultRule, FailureFault, HangFault } from './faults.js';
-export { CHECK_OUTPUT_LIMIT } from './routes/checks.js';
-export { COMMENT_BODY_LIMIT } from './routes/issues.js';
 export {
   COMPARE_FILES_LIMIT,
   COMPARE_UNPAGED_LIMIT,

@@ -9,9 +9,6 @@
 import type { FakeCheckRun, FakePullRequest, FakeRepo } from './model.js';
 import { ReviewsState } from './state/reviews.js';
 
-/** The constructor's options and the check runs it returns, with the class for its callers. */
-export type { FakeCheckRun, StateOptions } from './model.js';
-
 export class FakeGitHubState extends ReviewsState {
   /**
    * Adds a PR to its base branch's merge queue and returns its merge group: the PR's head merged

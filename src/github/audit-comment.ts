@@ -1,4 +1,5 @@
 import { COMMENT_MARKER } from '../model/names.js';
+import { PAGE_MAX } from '../model/github.js';
 import type { GitHubClient } from './client.js';
 
 export interface ExistingComment {
@@ -47,13 +48,13 @@ export async function findAuditComment(
       owner,
       repo,
       issue_number: number,
-      per_page: 100,
+      per_page: PAGE_MAX,
       page,
     });
     const comments: RestComment[] = data;
     const found = pickAuditComment(comments, app);
     if (found) return found;
-    if (comments.length < 100) return null;
+    if (comments.length < PAGE_MAX) return null;
   }
   // Not found within the bound: writing a second comment is better than failing the check.
   return null;

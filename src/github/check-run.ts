@@ -1,4 +1,4 @@
-import { ANNOTATIONS_PER_REQUEST, type CheckAnnotation } from '../model/github.js';
+import { ANNOTATIONS_PER_REQUEST, PAGE_MAX, type CheckAnnotation } from '../model/github.js';
 import { CHECK_NAME } from '../model/names.js';
 import type { GitHubClient } from './client.js';
 
@@ -46,7 +46,7 @@ export async function findCheckRun(
     check_name: CHECK_NAME,
     app_id: appId,
     filter: 'latest',
-    per_page: 100,
+    per_page: PAGE_MAX,
   });
   const runs = data.check_runs;
   const ours = runs

@@ -9,6 +9,7 @@
  */
 
 import { describeError, type Answer, type GitHubClient } from './client.js';
+import { PAGE_MAX } from '../model/github.js';
 
 /** The fields of GitHub's `hook-delivery-item` the round reads. */
 export interface DeliveryItem {
@@ -113,7 +114,7 @@ export async function listDeliveriesSince(
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const { data, headers } = await gh.request('GET /app/hook/deliveries', {
-      per_page: 100,
+      per_page: PAGE_MAX,
       ...(cursor ? { cursor } : {}),
     });
     const list = data.map(deliveryItem);

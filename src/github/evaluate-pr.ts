@@ -3,6 +3,7 @@ import type { Verdict } from '../model/verdict.js';
 import { checkConclusion, renderCheck } from '../render/check.js';
 import type { RenderContext } from '../render/context.js';
 import { parseRecord } from '../render/record.js';
+import { CHECK_OUTPUT_LIMIT } from '../model/github.js';
 import { POLICY_PATH } from '../model/names.js';
 import { type Policy, type PolicyError } from '../model/policy.js';
 import { fileAnnotations, policyAnnotations } from './annotations.js';
@@ -304,8 +305,7 @@ async function writeCheck(
     status: 'completed',
     conclusion: checkConclusion(verdict),
     title: (note?.titlePrefix ?? '') + out.title,
-    // GitHub takes at most 65,535 characters of summary.
-    summary: ((note?.summaryPrefix ?? '') + out.summary).slice(0, 65_535),
+    summary: ((note?.summaryPrefix ?? '') + out.summary).slice(0, CHECK_OUTPUT_LIMIT),
     ...(out.text ? { text: out.text } : {}),
     annotations,
   };

@@ -18,7 +18,6 @@ import { finishSnapshot, type PullRequestSnapshot } from './facts/snapshot.js';
 export type { GitHubClient } from './client.js';
 export type { PullRequestSnapshot } from './facts/snapshot.js';
 export { MAX_COMMIT_WALK } from './facts/commits.js';
-export { PR_FILES_CAP } from './facts/files.js';
 // The audit's reader of merged pull requests maps GitHub's answers the same way.
 export { isPresent, toActor, toIdentity, toReview } from './facts/raw.js';
 

@@ -1,3 +1,4 @@
+import { PAGE_MAX } from '../model/github.js';
 import { fail, reading, type GitHubClient } from './client.js';
 import { MERGE_QUEUE_QUERY, type MergeQueueAnswer } from './queries/merge-queue.js';
 
@@ -22,7 +23,7 @@ export async function pullRequestsForCommit(
     owner,
     repo,
     commit_sha: sha,
-    per_page: 100,
+    per_page: PAGE_MAX,
   });
   return data.filter((p) => p.state === 'open' && p.head.sha === sha).map((p) => p.number);
 }
@@ -48,14 +49,14 @@ export async function openPullRequests(
       state: 'open',
       sort: 'created',
       direction: 'desc',
-      per_page: 100,
+      per_page: PAGE_MAX,
       page,
     });
     for (const p of data) {
       numbers.push(p.number);
       if (typeof p.head?.sha === 'string') heads[p.number] = p.head.sha;
     }
-    if (data.length < 100) return { numbers, heads, truncated: false };
+    if (data.length < PAGE_MAX) return { numbers, heads, truncated: false };
   }
   return { numbers: numbers.slice(0, MAX_OPEN_PRS), heads, truncated: true };
 }
@@ -118,11 +119,11 @@ export async function installationRepositories(
   const repos: { owner: string; repo: string }[] = [];
   for (let page = 1; ; page++) {
     const { data } = await reading('the installation\u2019s repositories', () =>
-      gh.request('GET /installation/repositories', { per_page: 100, page }),
+      gh.request('GET /installation/repositories', { per_page: PAGE_MAX, page }),
     );
     const list = data.repositories;
     for (const r of list) if (!r.archived) repos.push({ owner: r.owner.login, repo: r.name });
-    if (list.length < 100) return { repos, truncated: false };
-    if (page * 100 >= MAX_INSTALLATION_REPOS) return { repos, truncated: true };
+    if (list.length < PAGE_MAX) return { repos, truncated: false };
+    if (page * PAGE_MAX >= MAX_INSTALLATION_REPOS) return { repos, truncated: true };
   }
 }

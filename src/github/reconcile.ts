@@ -11,6 +11,7 @@
 import { describeError, type GitHubClient } from './client.js';
 import { RECONCILE_PAGE, RECONCILE_QUERY } from './queries/open-pull-requests.js';
 import { CHECK_NAME } from '../model/names.js';
+import { PAGE_MAX } from '../model/github.js';
 import type { EvaluationReport, Target } from './evaluation.js';
 
 interface RawActor {
@@ -191,7 +192,7 @@ export async function reconcile(
   const botLogin = `${deps.app.slug}[bot]`;
   const appGh = await deps.appClient();
   const installations = await pages(
-    (page) => appGh.request('GET /app/installations', { per_page: 100, page }),
+    (page) => appGh.request('GET /app/installations', { per_page: PAGE_MAX, page }),
     (data) => data,
     limits.maxInstallations,
   );
@@ -203,7 +204,7 @@ export async function reconcile(
     try {
       gh = await deps.installationClient(inst.id);
       const listed = await pages(
-        (page) => gh.request('GET /installation/repositories', { per_page: 100, page }),
+        (page) => gh.request('GET /installation/repositories', { per_page: PAGE_MAX, page }),
         (data) => data.repositories,
         limits.maxRepositories - report.repositories,
       );
@@ -288,7 +289,7 @@ async function pages<D, T>(
   for (let page = 1; out.length < max; page++) {
     const list = items((await get(page)).data);
     out.push(...list);
-    if (list.length < 100) return { items: out, truncated: false };
+    if (list.length < PAGE_MAX) return { items: out, truncated: false };
   }
   return { items: out.slice(0, Math.max(0, max)), truncated: true };
 }

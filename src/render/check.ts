@@ -6,6 +6,7 @@
 import type { Verdict, VerdictEvidence } from '../model/verdict.js';
 import { formatPolicyError } from '../model/policy.js';
 import { POLICY_PATH } from '../model/names.js';
+import { CHECK_OUTPUT_LIMIT } from '../model/github.js';
 import { byteLength, fitToBudget, type Limits } from './budget.js';
 import type { RenderContext } from './context.js';
 import { recordBlock } from './record.js';
@@ -41,9 +42,6 @@ export {
   uniqueLogins,
   type Style,
 } from './style.js';
-
-/** GitHub's limit on a check run's `output.summary` and `output.text`, each. */
-export const CHECK_OUTPUT_LIMIT = 65_535;
 
 export interface CheckOutput {
   title: string;

@@ -22,9 +22,7 @@ import type { Limits } from './check.js';
 import type { RenderContext } from './context.js';
 import { codeSpan, escapeInline, formatCount } from './escape.js';
 import { COMMENT_MARKER } from '../model/names.js';
-
-/** GitHub's limit on an issue comment body. */
-export const COMMENT_LIMIT = 65_536;
+import { COMMENT_BODY_LIMIT } from '../model/github.js';
 
 /** How many history entries are kept by default. */
 export const HISTORY_MAX = 50;
@@ -234,7 +232,7 @@ export function renderComment(
       ].filter((s) => s !== '');
       return `${parts.join('\n\n')}\n`;
     },
-    COMMENT_LIMIT,
+    COMMENT_BODY_LIMIT,
     commentLimits(),
   );
 }

@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECK_NAME } from '../../src/model/names.js';
-import type { FakeCheckRun, FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeCheckRun } from '../../src/fake-github/model.js';
 import {
   checkRunEvent,
   checkSuiteEvent,

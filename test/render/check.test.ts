@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/model/verdict.js';
+import { CHECK_OUTPUT_LIMIT } from '../../src/model/github.js';
 import {
   byteLength,
-  CHECK_OUTPUT_LIMIT,
   checkConclusion,
   consistencyProblem,
   renderCheck,

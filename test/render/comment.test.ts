@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/model/verdict.js';
+import { COMMENT_BODY_LIMIT } from '../../src/model/github.js';
 import { byteLength } from '../../src/render/check.js';
 import {
   appendHistory,
-  COMMENT_LIMIT,
   HISTORY_MAX,
   parseHistory,
   renderComment,
@@ -147,7 +147,7 @@ describe('renderComment', () => {
       requirements: [requirement({ files })],
     });
     const body = renderComment(v, ctx(), history);
-    expect(byteLength(body)).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(byteLength(body)).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(body).toContain('… and 99,995 more');
     expect(body).toMatch(/\*… and [\d,]+ more evidence items\.\*/);

@@ -20,11 +20,8 @@ import {
   type FakeGitHub,
   type StartOptions,
 } from '../../src/fake-github/server.js';
-import {
-  FakeGitHubState,
-  type FakeCheckRun,
-  type StateOptions,
-} from '../../src/fake-github/state.js';
+import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeCheckRun, StateOptions } from '../../src/fake-github/model.js';
 import { sendWebhook, type WebhookDelivery } from '../../src/fake-github/webhooks.js';
 
 export const WEBHOOK_SECRET = 'fake-webhook-secret';

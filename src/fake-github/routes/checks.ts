@@ -4,12 +4,13 @@
  */
 
 import { checkRunJson } from '../shapes.js';
-import { ANNOTATIONS_PER_REQUEST, type CheckAnnotation } from '../../model/github.js';
+import {
+  ANNOTATIONS_PER_REQUEST,
+  CHECK_OUTPUT_LIMIT,
+  type CheckAnnotation,
+} from '../../model/github.js';
 import type { FakeCheckRun, FakeCheckRunAction } from '../model.js';
 import { HttpError, invalid, linkHeader, objectBody, paginate, routeModule } from '../router.js';
-
-/** GitHub's limit on check run `output.summary` and `output.text`, in characters. */
-export const CHECK_OUTPUT_LIMIT = 65_535;
 
 export const checkRoutes = routeModule(({ state, hosts, route, repoOf, full }) => {
   route('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', (ctx) => {

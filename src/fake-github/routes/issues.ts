@@ -3,11 +3,9 @@
  * removed).
  */
 
+import { COMMENT_BODY_LIMIT } from '../../model/github.js';
 import { commentJson, labelJson } from '../shapes.js';
 import { HttpError, objectBody, pagedList, routeModule, stringList } from '../router.js';
-
-/** GitHub's limit on an issue comment body, in characters. */
-export const COMMENT_BODY_LIMIT = 65_536;
 
 export const issueRoutes = routeModule(({ state, hosts, route, repoOf, pullAt, full }) => {
   route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {

@@ -3,8 +3,7 @@
  * the pull requests a commit belongs to.
  */
 
-import { PR_COMMITS_CAP } from '../../model/github.js';
-import { PR_FILES_LIMIT } from '../schema.js';
+import { PR_COMMITS_CAP, PR_FILES_CAP } from '../../model/github.js';
 import { commitJson, fileJson, pullJson, pullSimpleJson, reviewJson } from '../shapes.js';
 import type { FakePullRequest } from '../model.js';
 import { HttpError, objectBody, pagedList, routeModule, stringList } from '../router.js';
@@ -42,7 +41,7 @@ export const pullRoutes = routeModule(({ state, hosts, route, repoOf, pullAt, fu
 
   route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', (ctx) => {
     const { repo, pr } = pullAt(ctx.params);
-    return pagedList(ctx, pr.files.slice(0, PR_FILES_LIMIT), (f) =>
+    return pagedList(ctx, pr.files.slice(0, PR_FILES_CAP), (f) =>
       fileJson(repo, pr.headSha, f, hosts),
     );
   });

@@ -13,6 +13,7 @@
 
 import type { MergedPullRequestFacts } from '../../audit/model.js';
 import type { ChangedFile } from '../../model/facts.js';
+import { PR_FILES_CAP } from '../../model/github.js';
 import { fail, nextCursor, type GitHubClient } from '../client.js';
 import {
   AUDIT_CONNECTIONS,
@@ -30,9 +31,6 @@ import {
 } from '../queries/audit.js';
 import { auditQuery, auditRest, type OnRequest } from './requests.js';
 import { isPresent, toMergedFacts, unknownCoAuthors, type PullRequestRead } from './to-facts.js';
-
-/** GitHub lists at most this many changed files of a pull request, by GraphQL or REST. */
-export const PR_FILES_LISTED = 3000;
 
 export interface ReadMergedOptions {
   owner: string;
@@ -188,7 +186,7 @@ async function readRenames(
   for (const r of reads) {
     if (!r.files.some((f) => f.changeType === 'RENAMED' || f.changeType === 'COPIED')) continue;
     const what = `changed files of ${owner}/${repo}#${r.raw.number}`;
-    const pages = Math.ceil(Math.min(r.raw.changedFiles, PR_FILES_LISTED) / AUDIT_PAGE);
+    const pages = Math.ceil(Math.min(r.raw.changedFiles, PR_FILES_CAP) / AUDIT_PAGE);
     const files: ChangedFile[] = [];
     for (let page = 1; page <= pages; page++) {
       const res = await auditRest(

@@ -5,14 +5,12 @@
  * former case, from the second in the latter (GraphQL's first page is kept).
  */
 import type { ChangedFile } from '../../model/facts.js';
+import { PR_FILES_CAP } from '../../model/github.js';
 import { PAGE_CONCURRENCY, fail, mapBounded, reading } from '../client.js';
 import { PAGE_SIZE } from '../queries/common.js';
 import { PULL_REQUEST_HEAD_QUERY, type PullRequestHeadAnswer } from '../queries/pull-request.js';
 import type { PullRequestAt } from './first-query.js';
 import type { PullRequestLists } from './lists.js';
-
-/** GitHub lists at most this many changed files of a pull request. */
-export const PR_FILES_CAP = 3_000;
 
 /** REST pages being read, from `fromPage` on. */
 export interface RestFiles {

@@ -1,3 +1,4 @@
+import { PAGE_MAX } from '../../model/github.js';
 import { CHECK_NAME } from '../../model/names.js';
 
 /**
@@ -18,7 +19,7 @@ import { CHECK_NAME } from '../../model/names.js';
 /** Merged pull requests per batch query (see the cost above). */
 export const MERGED_BATCH = 50;
 /** Items per connection page: GitHub's largest. */
-export const AUDIT_PAGE = 100;
+export const AUDIT_PAGE = PAGE_MAX;
 /** Pull requests whose cut lists are paged in one follow-up query. */
 export const FOLLOW_UP_BATCH = 10;
 /** Check suites on the merged head, and runs of the app's check name in each. */

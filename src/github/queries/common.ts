@@ -7,9 +7,10 @@
  * answers (only the fields the documents ask for). Reads grow with the pages GitHub forces (100
  * items each), never per file or commit.
  */
+import { PAGE_MAX } from '../../model/github.js';
 
-/** GitHub's largest page for every connection. */
-export const PAGE_SIZE = 100;
+/** Items per connection page: GitHub's largest. */
+export const PAGE_SIZE = PAGE_MAX;
 
 /** Co-authors read with each commit; more pages are read in batched follow-ups. */
 export const COMMIT_AUTHORS_PAGE = 20;
