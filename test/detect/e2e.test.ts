@@ -3,117 +3,52 @@
  * signed webhooks. Each PR here is AI-assisted in a way an attacker (or a careless tool) might
  * hide, touches a critical path, and must be held, not passed.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aiGovernance } from '../../src/app.js';
 import { CHECK_NAME } from '../../src/model/names.js';
-import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import type { OpenPullRequestSpec } from '../../src/fake-github/model.js';
-import { pullRequestEvent, sendWebhook } from '../../src/fake-github/webhooks.js';
+import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
+import { newFakeState, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import {
+  addPaymentsOrg,
+  DEVELOPER,
+  labelAndComment,
+  paymentsPolicy,
+  REPO,
+} from '../support/fixtures.js';
 
-const SECRET = 'detect-e2e-webhook-secret';
-const REPO = 'acme/payments-api';
-
-const POLICY = `version: 1
-detection:
-  labels: [ai-assisted]
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers:
-      teams: [payments-seniors]
-actions:
-  label: ai-assisted
-  request_reviews: false
-  comment: true
-`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** The payments policy, with the `ai-assisted` label as evidence too. */
+const POLICY = paymentsPolicy(1, `detection:\n  labels: [ai-assisted]\n${labelAndComment()}`);
 
 let state: FakeGitHubState;
-let fake: FakeGitHub;
-let server: Server;
-let webhookUrl: string;
+let app: AppOnFake;
 
 beforeAll(async () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  state = new FakeGitHubState({ app: { publicKey } });
-  state.addOrg('acme');
-  state.addTeam('acme', 'payments-seniors', ['sam-senior']);
-  state.addUser('dana-dev');
+  state = newFakeState();
+  addPaymentsOrg(state, POLICY);
+  state.setDefaultBranchFile(REPO, 'services/payments/refunds.ts', '');
   state.addUser('github-actions[bot]', { type: 'Bot' });
-  state.addRepo({
-    owner: 'acme',
-    name: 'payments-api',
-    files: { '.github/ai-governance.yml': POLICY, 'services/payments/refunds.ts': '' },
-  });
-  fake = await startFakeGitHub(state);
-  const port = await freePort();
-  const log = pino({ level: process.env.FAKE_GITHUB_LOG ?? 'silent' });
-  server = new Server({
-    Probot: Probot.defaults({
-      appId: state.app.id,
-      privateKey,
-      secret: SECRET,
-      baseUrl: `http://${fake.host}/api/v3`,
-      log,
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-        ...o,
-        retry: { enabled: false },
-        throttle: { ...(o.throttle as object), enabled: false },
-      })),
-    }),
-    host: '127.0.0.1',
-    port,
-    log,
-  });
-  await server.load(aiGovernance());
-  await server.start();
-  webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  app = await startAppOnFake(state);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
+  await app?.stop();
 });
 
 /** Opens a PR by dana-dev on the payments path, delivers `opened`, and returns its one check run. */
 async function openAndJudge(spec: Partial<OpenPullRequestSpec>) {
   const { number } = state.openPullRequest(REPO, {
-    author: 'dana-dev',
+    author: DEVELOPER,
     title: 'Retry failed refunds',
     body: 'Refunds that time out are retried once.',
     commits: [{ message: 'Retry failed refunds' }],
     files: ['services/payments/refunds.ts'],
     ...spec,
   });
-  fake.stats.reset();
-  const status = await sendWebhook(
-    webhookUrl,
-    SECRET,
-    pullRequestEvent(state, REPO, number, 'opened'),
-  );
-  expect(status).toBe(200);
+  app.fake.stats.reset();
+  expect(await app.send(pullRequestEvent(state, REPO, number, 'opened'))).toBe(200);
   // Besides the org's absent .github policy (read for its floor), no error answers.
-  expect(fake.stats.requests.filter((r) => r.status >= 400 && !noOrgPolicy(r))).toEqual([]);
+  expect(app.fake.stats.requests.filter((r) => r.status >= 400 && !noOrgPolicy(r))).toEqual([]);
   const pr = state.requirePull(REPO, number);
   const runs = state.checkRunsFor(REPO, pr.headSha, CHECK_NAME);
   expect(runs).toHaveLength(1);

@@ -5,7 +5,7 @@
  */
 import webhooks from '@octokit/webhooks-examples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAME } from '../../src/model/names.js';
+import { CHECK_NAME, POLICY_PATH } from '../../src/model/names.js';
 import { TeamCache } from '../../src/github/team-cache.js';
 import { clientDouble } from '../support/client-double.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
@@ -14,46 +14,28 @@ import {
   pullRequestEvent,
   pullRequestReviewEvent,
 } from '../../src/fake-github/webhooks.js';
-import { newState, startRunning, type Running } from './harness.js';
+import { newFakeState, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import { addPaymentsOrg, openAiPullRequest, paymentsPolicy, REPO } from '../support/fixtures.js';
 
-const REPO = 'acme/payments-api';
 const OTHER = 'acme/ledger';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/**"]
-    approvals: 1
-    reviewers: { teams: [payments-seniors] }
-`;
-const AI = [{ name: 'Claude', email: 'noreply@anthropic.com' }];
 
 describe('a member who leaves the team', () => {
-  let running: Running;
+  let running: AppOnFake;
   let state: FakeGitHubState;
 
   beforeAll(async () => {
-    const made = newState();
-    state = made.state;
-    state.addOrg('acme');
-    state.addTeam('acme', 'payments-seniors', ['sam-senior', 'pat-senior']);
-    state.addUser('dana-dev');
-    for (const name of ['payments-api', 'ledger']) {
-      state.addRepo({ owner: 'acme', name, files: { '.github/ai-governance.yml': POLICY } });
-    }
+    state = newFakeState();
+    addPaymentsOrg(state);
+    state.addRepo({ owner: 'acme', name: 'ledger', files: { [POLICY_PATH]: paymentsPolicy() } });
     // The app as deployed: team members cached for 60 s.
-    running = await startRunning(state, made.privateKey);
+    running = await startAppOnFake(state, { logLevel: 'warn' });
   });
   afterAll(() => running?.stop());
 
   it('stops counting on the membership event, in every repository of the installation', async () => {
     const prs = [REPO, OTHER].map((repo) => {
-      const pr = state.openPullRequest(repo, {
-        author: 'dana-dev',
-        title: 'Change',
-        commits: [{ message: 'Change', coAuthors: AI }],
-        files: ['services/payments/a.ts'],
-      });
-      return { repo, pr };
+      const number = openAiPullRequest(state, ['services/payments/a.ts'], repo);
+      return { repo, pr: state.requirePull(repo, number) };
     });
     for (const { repo, pr } of prs) {
       const review = state.submitReview(repo, pr.number, { user: 'sam-senior' });

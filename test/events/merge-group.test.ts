@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAME } from '../../src/model/names.js';
 import { mergeGroupEvent } from '../../src/fake-github/webhooks.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
-import { newState, startRunning, type Running } from './harness.js';
+import { newFakeState, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import { addPaymentsOrg, CLAUDE, REPO } from '../support/fixtures.js';
 
-const REPO = 'acme/payments-api';
+/** One approval from sam-senior by name (the check names the reviewer it waits for). */
 const POLICY = `version: 1
 critical_paths:
   - name: payments
@@ -17,26 +18,17 @@ critical_paths:
     approvals: 1
     reviewers: { users: [sam-senior] }
 `;
-const AI = [{ name: 'Claude', email: 'noreply@anthropic.com' }];
 
 describe('merge groups against the loopback fake', () => {
-  let running: Running;
+  let running: AppOnFake;
   let state: FakeGitHubState;
 
   beforeAll(async () => {
-    const made = newState();
-    state = made.state;
-    state.addOrg('acme');
-    state.addUser('sam-senior');
-    state.addOrgMember('acme', 'sam-senior'); // a member, so they can push (GitHub's rule for approvals)
-    state.addUser('dana-dev');
+    state = newFakeState();
+    // sam-senior is a member through the seniors' team, so they can push (GitHub's rule for approvals).
+    addPaymentsOrg(state, POLICY);
     state.addUser('eve-dev');
-    state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY },
-    });
-    running = await startRunning(state, made.privateKey);
+    running = await startAppOnFake(state, { logLevel: 'warn' });
   });
   afterAll(() => running?.stop());
 
@@ -44,7 +36,7 @@ describe('merge groups against the loopback fake', () => {
     return state.openPullRequest(REPO, {
       author,
       title: `Change ${file}`,
-      commits: [{ message: `Change ${file}`, coAuthors: AI }],
+      commits: [{ message: `Change ${file}`, coAuthors: [CLAUDE] }],
       files: [`services/payments/${file}`],
     });
   }

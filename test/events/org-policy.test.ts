@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAME } from '../../src/model/names.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent, pushEvent } from '../../src/fake-github/webhooks.js';
-import { newState, startRunning, type Running } from './harness.js';
+import { newFakeState, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import { CLAUDE } from '../support/fixtures.js';
 
 const LAX = `version: 1
 critical_paths: []
@@ -26,15 +27,13 @@ const OWN = `version: 1
 critical_paths: []
 `;
 const POLICY = '.github/ai-governance.yml';
-const AI = [{ name: 'Claude', email: 'noreply@anthropic.com' }];
 
 describe('a change to the org policy', () => {
-  let running: Running;
+  let running: AppOnFake;
   let state: FakeGitHubState;
 
   beforeAll(async () => {
-    const made = newState();
-    state = made.state;
+    state = newFakeState();
     state.addOrg('acme');
     state.addUser('sam-senior');
     state.addUser('dana-dev');
@@ -42,7 +41,7 @@ describe('a change to the org policy', () => {
     state.addRepo({ owner: 'acme', name: 'inherits', files: { 'README.md': '# x\n' } });
     state.addRepo({ owner: 'acme', name: 'extends', files: { [POLICY]: EXTENDS } });
     state.addRepo({ owner: 'acme', name: 'own', files: { [POLICY]: OWN } });
-    running = await startRunning(state, made.privateKey);
+    running = await startAppOnFake(state, { logLevel: 'warn' });
   });
   afterAll(() => running?.stop());
 
@@ -51,7 +50,7 @@ describe('a change to the org policy', () => {
       const pr = state.openPullRequest(repo, {
         author: 'dana-dev',
         title: 'Change',
-        commits: [{ message: 'Change', coAuthors: AI }],
+        commits: [{ message: 'Change', coAuthors: [CLAUDE] }],
         files: ['services/a.ts'],
       });
       return { repo, pr };

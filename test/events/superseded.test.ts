@@ -8,49 +8,41 @@ import { CHECK_NAME } from '../../src/model/names.js';
 import { completeSuperseded } from '../../src/github/check-run.js';
 import { clientDouble } from '../support/client-double.js';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
-import { newState, startRunning, type Running } from './harness.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import { newFakeState, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import { addPaymentsOrg, CLAUDE, openAiPullRequest, REPO } from '../support/fixtures.js';
 
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers: { users: [sam-senior] }
-`;
-const AI = [{ name: 'Claude', email: 'noreply@anthropic.com' }];
-
-let running: Running | undefined;
+let running: AppOnFake | undefined;
 afterEach(async () => {
   await running?.stop();
   running = undefined;
 });
 
+/** The usual org with one AI-assisted PR, not yet judged. */
+function orgWithPullRequest() {
+  const state = newFakeState();
+  addPaymentsOrg(state);
+  return { state, pr: state.requirePull(REPO, openAiPullRequest(state)) };
+}
+
+/** Every evaluation shows "Evaluating…" at once; GitHub answers in 20 ms. */
+const start = (state: FakeGitHubState) =>
+  startAppOnFake(state, {
+    app: { inProgressAfterMs: 0 },
+    fake: { latencyMs: 20 },
+    logLevel: 'warn',
+  });
+
 describe('a superseded commit', () => {
   it('gets its in-progress run completed when the head moved during the evaluation', async () => {
-    const { state, privateKey } = newState();
-    state.addOrg('acme');
-    state.addUser('sam-senior');
-    state.addUser('dana-dev');
-    state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY },
-    });
-    const pr = state.openPullRequest(REPO, {
-      author: 'dana-dev',
-      title: 'Refunds',
-      commits: [{ message: 'Refunds', coAuthors: AI }],
-      files: ['services/payments/refunds.ts'],
-    });
+    const { state, pr } = orgWithPullRequest();
     const oldHead = pr.headSha;
     // The delivery for the first head, sent late: a second push has already moved the head.
     const late = pullRequestEvent(state, REPO, pr.number, 'opened');
-    const newHead = state.pushCommits(REPO, pr.number, [{ message: 'More', coAuthors: AI }], {
+    const newHead = state.pushCommits(REPO, pr.number, [{ message: 'More', coAuthors: [CLAUDE] }], {
       files: ['services/payments/more.ts'],
     });
-    // Every evaluation shows "Evaluating…" at once; GitHub answers in 20 ms.
-    running = await startRunning(state, privateKey, { inProgressAfterMs: 0 }, { latencyMs: 20 });
+    running = await start(state);
 
     expect(await running.send(late)).toBe(200);
 
@@ -73,21 +65,8 @@ describe('a superseded commit', () => {
   });
 
   it('leaves an in-progress run alone when the head did not move', async () => {
-    const { state, privateKey } = newState();
-    state.addOrg('acme');
-    state.addUser('sam-senior');
-    state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY },
-    });
-    const pr = state.openPullRequest(REPO, {
-      author: 'dana-dev',
-      title: 'Refunds',
-      commits: [{ message: 'Refunds', coAuthors: AI }],
-      files: ['services/payments/refunds.ts'],
-    });
-    running = await startRunning(state, privateKey, { inProgressAfterMs: 0 }, { latencyMs: 20 });
+    const { state, pr } = orgWithPullRequest();
+    running = await start(state);
     expect(await running.send(pullRequestEvent(state, REPO, pr.number, 'opened'))).toBe(200);
     const runs = state.checkRunsFor(REPO, pr.headSha, CHECK_NAME);
     expect(runs).toHaveLength(1);

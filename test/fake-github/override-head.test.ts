@@ -1,61 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { parseHistory } from '../../src/render/comment.js';
-import { plain, startRealApp, type RealApp } from './real-app.js';
+import { newFakeState, plain, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import {
+  addPaymentsOrg,
+  CLAUDE,
+  INCIDENT_OVERRIDE,
+  labelAndComment,
+  openAiPullRequest,
+  paymentsPolicy,
+  REPO,
+} from '../support/fixtures.js';
 
 /**
  * Issue 11, item 8: with `latest_push_only`, an override label applied before a new AI push must
  * not pass the new head; the check says to apply it again, and the audit history shows both.
  */
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 2
-    reviewers:
-      teams: [payments-seniors]
-override:
-  label: ai-governance-override
-  teams: [incident-commanders]
-actions:
-  label: ai-assisted
-  comment: true
-  request_reviews: false
-`;
 const LABEL = 'ai-governance-override';
-const CLAUDE = { name: 'Claude', email: 'noreply@anthropic.com' };
 
 describe('end to end: an override covers the head it was applied on', () => {
-  let app: RealApp;
+  let app: AppOnFake;
   let number: number;
   let first: string;
 
   beforeAll(async () => {
-    app = await startRealApp((state) => {
-      state.addOrg('acme');
-      state.addTeam('acme', 'payments-seniors', ['sam-senior', 'pat-senior']);
-      state.addTeam('acme', 'incident-commanders', ['ines']);
-      state.addOrgMember('acme', 'dana-dev');
-      state.addRepo({
-        owner: 'acme',
-        name: 'payments-api',
-        files: { '.github/ai-governance.yml': POLICY },
-      });
-      const pr = state.openPullRequest(REPO, {
-        author: 'dana-dev',
-        title: 'Retry failed refunds',
-        commits: [{ message: 'Retry failed refunds', coAuthors: [CLAUDE] }],
-        files: ['services/payments/refunds.ts'],
-      });
-      number = pr.number;
-      first = pr.headSha;
-    });
+    const state = newFakeState();
+    addPaymentsOrg(state, paymentsPolicy(2, INCIDENT_OVERRIDE + labelAndComment()));
+    state.addTeam('acme', 'incident-commanders', ['ines']);
+    number = openAiPullRequest(state);
+    first = state.requirePull(REPO, number).headSha;
+    app = await startAppOnFake(state);
     await app.deliver(pullRequestEvent(app.state, REPO, number, 'opened'));
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app?.stop();
   });
 
   it('the incident commander overrides the head they see', async () => {

@@ -1,65 +1,50 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
-import { plain, startRealApp, type RealApp } from './real-app.js';
+import { newFakeState, plain, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import {
+  addPaymentsOrg,
+  CLAUDE,
+  DEVELOPER,
+  INCIDENT_OVERRIDE,
+  labelAndComment,
+  paymentsPolicy,
+  REPO,
+} from '../support/fixtures.js';
 
 /**
  * Issue 11, item 2: an AI-assisted PR squashed into one human commit without the trailers and
  * force-pushed must stay AI-assisted; only an authorised removal of the AI label clears that.
  */
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers:
-      teams: [payments-seniors]
-override:
-  label: ai-governance-override
-  teams: [incident-commanders]
-actions:
-  label: ai-assisted
-  comment: true
-  request_reviews: false
-`;
-const CLAUDE = { name: 'Claude', email: 'noreply@anthropic.com' };
 
 describe('end to end: a squash does not forget the evidence', () => {
-  let app: RealApp;
+  let app: AppOnFake;
   let number: number;
   let aiHead: string;
   let aiCommits: string[];
 
   beforeAll(async () => {
-    app = await startRealApp((state) => {
-      state.addOrg('acme');
-      state.addTeam('acme', 'payments-seniors', ['sam-senior']);
-      state.addTeam('acme', 'incident-commanders', ['ines']);
-      state.addOrgMember('acme', 'dana-dev');
-      state.addRepo({
-        owner: 'acme',
-        name: 'payments-api',
-        files: { '.github/ai-governance.yml': POLICY },
-      });
-      const pr = state.openPullRequest(REPO, {
-        author: 'dana-dev',
-        title: 'Retry failed refunds',
-        commits: [
-          { message: 'Retry failed refunds', coAuthors: [CLAUDE] },
-          { message: 'Log the retries' },
-        ],
-        files: ['services/payments/refunds.ts'],
-      });
-      number = pr.number;
-      aiHead = pr.headSha;
-      aiCommits = [...pr.commits];
+    const state = newFakeState();
+    addPaymentsOrg(state, paymentsPolicy(1, INCIDENT_OVERRIDE + labelAndComment()));
+    state.addTeam('acme', 'incident-commanders', ['ines']);
+    const pr = state.openPullRequest(REPO, {
+      author: DEVELOPER,
+      title: 'Retry failed refunds',
+      commits: [
+        { message: 'Retry failed refunds', coAuthors: [CLAUDE] },
+        { message: 'Log the retries' },
+      ],
+      files: ['services/payments/refunds.ts'],
     });
+    number = pr.number;
+    aiHead = pr.headSha;
+    aiCommits = [...pr.commits];
+    app = await startAppOnFake(state);
     await app.deliver(pullRequestEvent(app.state, REPO, number, 'opened'));
     expect(app.check(REPO, aiHead).conclusion).toBe('action_required');
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app?.stop();
   });
 
   it('squashed into one human commit and force-pushed: still AI-assisted, still held', async () => {

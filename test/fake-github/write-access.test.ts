@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
-import { plain, startRealApp, type RealApp } from './real-app.js';
+import { newFakeState, plain, startAppOnFake, type AppOnFake } from '../support/app-on-fake.js';
+import { CLAUDE, labelAndComment } from '../support/fixtures.js';
 
 /**
  * Issue 11, item 4: with `ai_default` and no reviewers named, an approval from an account without
@@ -10,43 +11,34 @@ const REPO = 'acme/web';
 const POLICY = `version: 1
 ai_default:
   approvals: 1
-actions:
-  label: ai-assisted
-  comment: true
-  request_reviews: false
-`;
+${labelAndComment()}`;
 
 describe('end to end: approvals from accounts without write access', () => {
-  let app: RealApp;
+  let app: AppOnFake;
   let number: number;
 
   beforeAll(async () => {
-    app = await startRealApp((state) => {
-      state.addOrg('acme');
-      state.addOrgMember('acme', 'dana-dev', 'carol');
-      state.addUser('dana-alt'); // not a member, no role on the repository: read only
-      state.addRepo({
-        owner: 'acme',
-        name: 'web',
-        files: { '.github/ai-governance.yml': POLICY },
-      });
-      number = state.openPullRequest(REPO, {
-        author: 'dana-dev',
-        title: 'Faster search',
-        commits: [
-          {
-            message: 'Faster search',
-            coAuthors: [{ name: 'Claude', email: 'noreply@anthropic.com' }],
-          },
-        ],
-        files: ['src/search.ts'],
-      }).number;
+    const state = newFakeState();
+    state.addOrg('acme');
+    state.addOrgMember('acme', 'dana-dev', 'carol');
+    state.addUser('dana-alt'); // not a member, no role on the repository: read only
+    state.addRepo({
+      owner: 'acme',
+      name: 'web',
+      files: { '.github/ai-governance.yml': POLICY },
     });
+    number = state.openPullRequest(REPO, {
+      author: 'dana-dev',
+      title: 'Faster search',
+      commits: [{ message: 'Faster search', coAuthors: [CLAUDE] }],
+      files: ['src/search.ts'],
+    }).number;
+    app = await startAppOnFake(state);
     await app.deliver(pullRequestEvent(app.state, REPO, number, 'opened'));
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app?.stop();
   });
 
   it("the author's second account approves: still held, and the check says why", async () => {

@@ -132,7 +132,8 @@ function immediateGroup() {
 
 /**
  * The Octokit the app uses in tests: Probot's, with retries and throttling off unless asked, and
- * with `shortWaits` their waits in milliseconds (see {@link AppOnFakeOptions.shortWaits}).
+ * with `shortWaits` their waits in milliseconds (see {@link AppOnFakeOptions.shortWaits}). Defaults
+ * as a function, not an object: Probot replaces an object's `throttle` with its own options.
  */
 function testOctokit(retries: boolean, shortWaits: boolean): typeof ProbotOctokit {
   if (retries && shortWaits) {

@@ -29,6 +29,24 @@ critical_paths:
 ${extra}`;
 }
 
+/** Policy lines: overrides by the label `ai-governance-override`, for the incident commanders. */
+export const INCIDENT_OVERRIDE = `override:
+  label: ai-governance-override
+  teams: [incident-commanders]
+`;
+
+/**
+ * Policy lines for what the app does on an AI-assisted PR: the `ai-assisted` label, the audit
+ * comment, and review requests only when `requestReviews`.
+ */
+export function labelAndComment(requestReviews = false): string {
+  return `actions:
+  label: ai-assisted
+  comment: true
+  request_reviews: ${requestReviews}
+`;
+}
+
 /**
  * The usual org in `state`: `acme` with the team `payments-seniors` ({@link SENIORS}), the
  * developer {@link DEVELOPER} as a member, and {@link REPO} with `policy` on its default branch
