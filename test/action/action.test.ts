@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTION_EVENTS,
@@ -28,11 +28,11 @@ import {
   pullRequestReviewEvent,
   type WebhookDelivery,
 } from '../../src/fake-github/webhooks.js';
+import { addPaymentsOrg, CLAUDE, DEVELOPER, REPO, ROOT } from '../support/fixtures.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'dist/src/action/main.js');
-const REPO = 'acme/payments-api';
 const TOKEN = 'ghs_workflow_token';
+/** The reviewer by name: a workflow's token has no organization permissions to read teams with. */
 const POLICY = `version: 1
 critical_paths:
   - name: payments
@@ -77,15 +77,8 @@ describe('the Action entry point against the fake GitHub', () => {
     state = new FakeGitHubState({
       app: { id: GITHUB_ACTIONS_APP.id, slug: GITHUB_ACTIONS_APP.slug, name: 'GitHub Actions' },
     });
-    state.addOrg('acme');
-    state.addUser('sam-senior');
-    state.addOrgMember('acme', 'sam-senior'); // a member, so they can push (GitHub's rule for approvals)
-    state.addUser('dana-dev');
-    state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY },
-    });
+    // sam-senior is a member through the seniors' team, so they can push (GitHub's rule for approvals).
+    addPaymentsOrg(state, POLICY);
     fake = await startFakeGitHub(state, { tokens: { [TOKEN]: state.botLogin } });
   });
 
@@ -124,14 +117,9 @@ describe('the Action entry point against the fake GitHub', () => {
 
   function openPr(opts: { crossRepository?: boolean } = {}) {
     return state.openPullRequest(REPO, {
-      author: 'dana-dev',
+      author: DEVELOPER,
       title: 'Retry failed refunds',
-      commits: [
-        {
-          message: 'Retry failed refunds',
-          coAuthors: [{ name: 'Claude', email: 'noreply@anthropic.com' }],
-        },
-      ],
+      commits: [{ message: 'Retry failed refunds', coAuthors: [CLAUDE] }],
       files: ['services/payments/refunds.ts'],
       ...opts,
     });

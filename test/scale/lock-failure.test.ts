@@ -2,30 +2,23 @@
  * When the per-PR lock cannot be taken, the evaluation does not run and the commit gets a failing
  * check saying why: never a silent pass, never a stale passing check left in place.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
+import type { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiGovernance } from '../../src/app.js';
 import { CHECK_NAME } from '../../src/model/names.js';
 import type { KeyedLock } from '../../src/github/lock.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { LockTimeoutError, RedisLock } from '../../src/scale/redis-lock.js';
-import { freePort } from './redis-server.js';
-
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers:
-      users: [sam-senior]
-actions:
-  comment: true
-`;
+import { freePort, newFakeState, probotOnFake } from '../support/app-on-fake.js';
+import {
+  addPaymentsOrg,
+  DEVELOPER,
+  openAiPullRequest,
+  paymentsPolicy,
+  REPO,
+} from '../support/fixtures.js';
 
 class TimingOutLock implements KeyedLock {
   async run<T>(key: string): Promise<T> {
@@ -36,24 +29,11 @@ class TimingOutLock implements KeyedLock {
 describe('a lock that cannot be taken', () => {
   let fake: FakeGitHub;
   let state: FakeGitHubState;
-  let privateKey: string;
   const locks: RedisLock[] = [];
 
   beforeAll(async () => {
-    const keys = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    privateKey = keys.privateKey;
-    state = new FakeGitHubState({ app: { publicKey: keys.publicKey } });
-    state.addOrg('acme');
-    state.addUser('sam-senior');
-    state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY },
-    });
+    state = newFakeState();
+    addPaymentsOrg(state, paymentsPolicy(1, 'actions:\n  comment: true\n'));
     fake = await startFakeGitHub(state);
   });
 
@@ -63,31 +43,12 @@ describe('a lock that cannot be taken', () => {
   });
 
   function probot(lock: KeyedLock): Probot {
-    const p = new Probot({
-      appId: state.app.id,
-      privateKey,
-      baseUrl: fake.apiUrl,
-      log: pino({ level: 'silent' }),
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-        ...o,
-        retry: { enabled: false },
-        throttle: { ...(o.throttle as object), enabled: false },
-      })),
-    });
+    const p = probotOnFake(state, fake);
     void p.load(aiGovernance({ lock }));
     return p;
   }
 
-  function openPr(): number {
-    return state.openPullRequest(REPO, {
-      author: 'dana-dev',
-      title: 'Refunds',
-      commits: [
-        { message: 'Refunds', coAuthors: [{ name: 'Claude', email: 'noreply@anthropic.com' }] },
-      ],
-      files: ['services/payments/refunds.ts'],
-    }).number;
-  }
+  const openPr = () => openAiPullRequest(state);
 
   it('turns a lock wait that timed out into a failing check on the head commit', async () => {
     const number = openPr();
@@ -105,7 +66,7 @@ describe('a lock that cannot be taken', () => {
 
   it('replaces a passing check with a failing one when Redis is down', async () => {
     const number = state.openPullRequest(REPO, {
-      author: 'dana-dev',
+      author: DEVELOPER,
       title: 'Docs',
       commits: [{ message: 'Docs' }],
       files: ['README.md'],

@@ -13,7 +13,8 @@ import {
   RedisLock,
   type LockLog,
 } from '../../src/scale/redis-lock.js';
-import { freePort, haveRedisServer, startRedisServer, type RedisServer } from './redis-server.js';
+import { freePort } from '../support/app-on-fake.js';
+import { haveRedisServer, startRedisServer, type RedisServer } from './redis-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,23 +3,13 @@
  * disk, and stops it after. Needs Debian's `redis-server` package (`.ci/run` installs it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { freePort } from '../support/app-on-fake.js';
 
 export interface RedisServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** True when `redis-server` is on the PATH. */

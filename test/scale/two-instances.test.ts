@@ -8,93 +8,38 @@
  * This test runs the compiled `dist/`: `npm test` builds before running vitest; on its own, run
  * `npm run build` first. It needs `redis-server` (`.ci/run` installs it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import {
   pullRequestEvent,
   pullRequestReviewEvent,
   sendWebhook,
   type WebhookDelivery,
 } from '../../src/fake-github/webhooks.js';
+import { newFakeState, WEBHOOK_SECRET } from '../support/app-on-fake.js';
 import {
-  freePort,
-  haveRedisServer,
-  startRedisServer,
-  waitForPort,
-  type RedisServer,
-} from './redis-server.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const ENTRY = join(ROOT, 'dist/src/index.js');
-const PROBOT = join(ROOT, 'node_modules/probot/bin/probot.js');
-const SECRET = 'two-instances-secret';
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers:
-      users: [sam-senior]
-actions:
-  comment: true
-  label: ai-assisted
-  request_reviews: false
-`;
-
-interface Instance {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-/** Starts one app process the way a deployment does: `probot run` on the built entry point. */
-async function startInstance(env: Record<string, string>, cwd: string): Promise<Instance> {
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(process.execPath, [PROBOT, 'run', ENTRY], {
-    cwd,
-    // Only what the app needs: nothing from the developer's shell (a webhook proxy, say).
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (d: Buffer) => output.push(...d.toString().split('\n').filter(Boolean));
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  try {
-    await waitForPort(port, 15_000);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`the app did not start: ${(err as Error).message}\n${output.join('\n')}`);
-  }
-  return { child, url: `http://127.0.0.1:${port}/api/github/webhooks`, output };
-}
-
-async function stopInstance(i: Instance | undefined): Promise<void> {
-  if (!i || i.child.exitCode !== null || i.child.signalCode !== null) return;
-  const exited = new Promise((r) => i.child.once('exit', r));
-  i.child.kill('SIGTERM');
-  await exited;
-}
-
-/** JSON log lines at error level or above. */
-function errorsIn(i: Instance): string[] {
-  return i.output.filter((line) => {
-    try {
-      return (JSON.parse(line) as { level?: number }).level! >= 50;
-    } catch {
-      return false;
-    }
-  });
-}
+  addPaymentsOrg,
+  CLAUDE,
+  DEVELOPER,
+  labelAndComment,
+  paymentsPolicy,
+  REPO,
+} from '../support/fixtures.js';
+import {
+  appProcessEnv,
+  errorsIn,
+  requireBuiltAppAndRedis,
+  startAppProcess,
+  stopAppProcess,
+  type AppProcess as Instance,
+} from './app-process.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
 
 describe('two app instances sharing one Redis', () => {
   let redisServer: RedisServer;
@@ -105,53 +50,23 @@ describe('two app instances sharing one Redis', () => {
   const instances: Instance[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(ENTRY)) {
-      throw new Error(`${ENTRY} is missing: run \`npm run build\` first (npm test does)`);
-    }
-    if (!haveRedisServer()) {
-      throw new Error(
-        'redis-server is not installed; install it with `apt-get install -y redis-server` (.ci/run does)',
-      );
-    }
+    requireBuiltAppAndRedis();
     redisServer = await startRedisServer();
     redis = new Redis(redisServer.url);
 
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    state = new FakeGitHubState({ app: { publicKey } });
-    state.addOrg('acme');
-    state.addUser('sam-senior');
-    state.addOrgMember('acme', 'sam-senior'); // a member, so they can push (GitHub's rule for approvals)
-    state.addUser('dana-dev');
-    state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY, 'README.md': '# Payments\n' },
-    });
+    state = newFakeState();
+    addPaymentsOrg(state, paymentsPolicy(1, labelAndComment()));
     fake = await startFakeGitHub(state);
 
     workdir = mkdtempSync(join(tmpdir(), 'ai-governance-two-'));
-    const env = {
-      APP_ID: String(state.app.id),
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: fake.host,
-      GHE_PROTOCOL: 'http',
-      REDIS_URL: redisServer.url,
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      NODE_ENV: 'production',
-    };
+    const env = appProcessEnv(state, fake, redisServer.url);
     instances.push(
-      ...(await Promise.all([startInstance(env, workdir), startInstance(env, workdir)])),
+      ...(await Promise.all([startAppProcess(env, workdir), startAppProcess(env, workdir)])),
     );
   }, 40_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map(stopInstance));
+    await Promise.all(instances.map(stopAppProcess));
     redis?.disconnect();
     await fake?.close();
     await redisServer?.stop();
@@ -160,7 +75,7 @@ describe('two app instances sharing one Redis', () => {
 
   /** Sends every delivery to its instance at once; resolves when all have been answered. */
   async function sendAll(pairs: [WebhookDelivery, Instance][]): Promise<number[]> {
-    return Promise.all(pairs.map(([d, i]) => sendWebhook(i.url, SECRET, d)));
+    return Promise.all(pairs.map(([d, i]) => sendWebhook(i.url, WEBHOOK_SECRET, d)));
   }
 
   /**
@@ -187,15 +102,15 @@ describe('two app instances sharing one Redis', () => {
 
   it('writes one check run per head commit and one audit comment per PR', async () => {
     const [one, two] = instances as [Instance, Instance];
-    const ai = [{ name: 'Claude', email: 'noreply@anthropic.com' }];
+    const ai = [CLAUDE];
     const a = state.openPullRequest(REPO, {
-      author: 'dana-dev',
+      author: DEVELOPER,
       title: 'Retry failed refunds',
       commits: [{ message: 'Retry failed refunds', coAuthors: ai }],
       files: ['services/payments/refunds.ts'],
     });
     const b = state.openPullRequest(REPO, {
-      author: 'dana-dev',
+      author: DEVELOPER,
       title: 'Round card fees',
       commits: [{ message: 'Round card fees', coAuthors: ai }],
       files: ['services/payments/fees.ts'],

@@ -1,20 +1,10 @@
 /** `GET /healthz` on the app `npm start` runs: up, and whether its Redis answers. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appKeys } from '../support/app-on-fake.js';
-import { freePort, haveRedisServer, startRedisServer } from '../scale/redis-server.js';
-import { npmStart, stopAll } from './npm-start.js';
+import { describe, expect, it } from 'vitest';
+import { appKeys, freePort } from '../support/app-on-fake.js';
+import { haveRedisServer, startRedisServer } from '../scale/redis-server.js';
+import { folderPerTest, npmStart } from './npm-start.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'aig-health-'));
-});
-afterEach(async () => {
-  await stopAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = folderPerTest('aig-health-');
 
 const CREDENTIALS = {
   APP_ID: '1',
@@ -30,7 +20,7 @@ async function healthz(port: number) {
 describe('/healthz', () => {
   it('says the app is up, with no Redis configured', async () => {
     const port = await freePort();
-    await npmStart(dir, CREDENTIALS, port);
+    await npmStart(dir.path, CREDENTIALS, port);
     expect(await healthz(port)).toEqual({
       status: 200,
       body: { status: 'ok', redis: 'not configured' },
@@ -44,7 +34,7 @@ describe('/healthz', () => {
     const redis = await startRedisServer();
     try {
       const port = await freePort();
-      await npmStart(dir, { ...CREDENTIALS, REDIS_URL: redis.url }, port);
+      await npmStart(dir.path, { ...CREDENTIALS, REDIS_URL: redis.url }, port);
       expect(await healthz(port)).toEqual({ status: 200, body: { status: 'ok', redis: 'ok' } });
       await redis.stop();
       expect(await healthz(port)).toEqual({

@@ -1,6 +1,9 @@
 /** Runs `npm start`'s entry (dist/src/start.js, built by `npm test`) as a user runs it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 
 const START = join(import.meta.dirname, '../../dist/src/start.js');
 const children: ChildProcess[] = [];
@@ -52,4 +55,20 @@ export async function stopAll(): Promise<void> {
       await exited;
     }
   }
+}
+
+/**
+ * A fresh folder for each test of the file to run `npm start` in (its `.env`, say): made before
+ * each test, removed after it once every process {@link npmStart} started is stopped.
+ */
+export function folderPerTest(prefix: string): { readonly path: string } {
+  const folder = { path: '' };
+  beforeEach(() => {
+    folder.path = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    await stopAll();
+    rmSync(folder.path, { recursive: true, force: true });
+  });
+  return folder;
 }

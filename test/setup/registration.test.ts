@@ -4,51 +4,33 @@
  * as a user runs it: once with no credentials (the set-up page), once with them (the app).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
+import webhooks from '@octokit/webhooks-examples';
 import nock from 'nock';
 import { parse } from 'yaml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSetupServer } from '../../src/setup/server.js';
 import { DEFAULT_WEBHOOK_PATH, hookTarget } from '../../src/setup/manifest.js';
-import type { WebhookDefinition } from '@octokit/webhooks-examples';
-import { appKeys } from '../support/app-on-fake.js';
-import { npmStart, stopAll } from './npm-start.js';
+import { appKeys, freePort } from '../support/app-on-fake.js';
+import { ROOT } from '../support/fixtures.js';
+import { folderPerTest, npmStart } from './npm-start.js';
 
-const root = join(import.meta.dirname, '../..');
-const APP_YML = readFileSync(join(root, 'app.yml'), 'utf8');
+const APP_YML = readFileSync(join(ROOT, 'app.yml'), 'utf8');
 const SECRET = 'registration-test-secret';
 const privateKey = () => appKeys().privateKey;
-/** GitHub's example `ping` payload. */
-const PING = (
-  createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[]
-).find((d) => d.name === 'ping')!.examples[0];
+/** GitHub's example of the `ping` a new hook receives. */
+const PING = (webhooks as unknown as { name: string; examples: unknown[] }[]).find(
+  (w) => w.name === 'ping',
+)!.examples[0];
 
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'aig-setup-'));
-});
-
-afterEach(async () => {
-  await stopAll();
-  rmSync(dir, { recursive: true, force: true });
+const dir = folderPerTest('aig-setup-');
+afterEach(() => {
   nock.cleanAll();
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
-
-const start = (env: Record<string, string>, port: number) => npmStart(dir, env, port);
+const start = (env: Record<string, string>, port: number) => npmStart(dir.path, env, port);
 
 /** The manifest in the set-up page's form, as the browser posts it to GitHub. */
 function manifestOf(html: string): Record<string, any> {
@@ -136,7 +118,7 @@ describe('the hook URL the set-up page registers', () => {
   });
 
   it('warns on the page when neither is set: GitHub cannot reach the local address', async () => {
-    const server = createSetupServer({ env: {}, appYml: APP_YML, envFile: join(dir, '.env') });
+    const server = createSetupServer({ env: {}, appYml: APP_YML, envFile: join(dir.path, '.env') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { port } = server.address() as { port: number };
@@ -157,7 +139,7 @@ describe('the hook URL the set-up page registers', () => {
 describe('finishing the registration', () => {
   it('exchanges the code GitHub returns and writes the credentials to .env, keeping its lines', async () => {
     const pem = privateKey();
-    writeFileSync(join(dir, '.env'), '# mine\nLOG_LEVEL=debug\nAPP_ID=\n');
+    writeFileSync(join(dir.path, '.env'), '# mine\nLOG_LEVEL=debug\nAPP_ID=\n');
     nock('https://api.github.com').post('/app-manifests/the-code/conversions').reply(201, {
       id: 4242,
       slug: 'ai-governance',
@@ -167,7 +149,7 @@ describe('finishing the registration', () => {
       client_secret: 'shh',
       html_url: 'https://github.com/apps/ai-governance',
     });
-    const server = createSetupServer({ env: {}, appYml: APP_YML, envFile: join(dir, '.env') });
+    const server = createSetupServer({ env: {}, appYml: APP_YML, envFile: join(dir.path, '.env') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { port } = server.address() as { port: number };
@@ -182,7 +164,7 @@ describe('finishing the registration', () => {
       await new Promise((r) => server.close(r));
     }
     expect(nock.isDone()).toBe(true);
-    const text = readFileSync(join(dir, '.env'), 'utf8');
+    const text = readFileSync(join(dir.path, '.env'), 'utf8');
     expect(text.startsWith('# mine\nLOG_LEVEL=debug\nAPP_ID=4242\n')).toBe(true);
     // Read back as Node's .env reader (the one `npm start` uses) reads it.
     const parsed = parseEnv(text);

@@ -160,6 +160,21 @@ function testOctokit(retries: boolean, shortWaits: boolean): typeof ProbotOctoki
   }));
 }
 
+/**
+ * A Probot on `fake`, authenticated as the app by {@link appKeys}, with no server and no app
+ * loaded: for tests that load the app themselves and hand it events (`receive`, unsigned), or
+ * only need the app's Octokit (`auth`). Silent, retries and throttling off.
+ */
+export function probotOnFake(state: FakeGitHubState, fake: FakeGitHub): Probot {
+  return new Probot({
+    appId: state.app.id,
+    privateKey: appKeys().privateKey,
+    baseUrl: fake.apiUrl,
+    log: pino({ level: 'silent' }),
+    Octokit: testOctokit(false, false),
+  });
+}
+
 /** Starts the fake GitHub on `state`, then the app against it in Probot's server. */
 export async function startAppOnFake(
   state: FakeGitHubState,
