@@ -10,15 +10,7 @@ import { FakeGitHubState } from '../../src/fake-github/state.js';
 import { CHECK_NAME } from '../../src/model/names.js';
 import { evaluatePullRequest, withDeadline } from '../../src/github/evaluate-pr.js';
 import { TeamCache } from '../../src/github/team-cache.js';
-
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers: { teams: [payments-seniors] }
-`;
+import { addPaymentsOrg, openAiPullRequest, REPO } from '../support/fixtures.js';
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
@@ -28,21 +20,8 @@ afterEach(async () => {
 
 async function setUp(latencyMs: number) {
   const state = new FakeGitHubState();
-  state.addOrg('acme');
-  state.addTeam('acme', 'payments-seniors', ['sam']);
-  state.addUser('dana');
-  state.addRepo({
-    owner: 'acme',
-    name: 'payments-api',
-    files: { '.github/ai-governance.yml': POLICY },
-  });
-  const number = state.openPullRequest(REPO, {
-    author: 'dana',
-    title: 'Retry refunds',
-    body: '',
-    commits: [{ message: 'Retry\n\nAssisted-by: Claude' }],
-    files: ['services/payments/refunds.ts'],
-  }).number;
+  addPaymentsOrg(state);
+  const number = openAiPullRequest(state);
   fake = await startFakeGitHub(state, { latencyMs, tokens: { 'test-token': state.botLogin } });
   const gh = new Octokit({
     auth: 'test-token',

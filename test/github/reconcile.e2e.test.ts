@@ -8,7 +8,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELIVERY_RETENTION_MS } from '../../src/fake-github/deliveries.js';
 import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
-import { REPO, RecoveryWorld } from './recovery-harness.js';
+import { REPO } from '../support/fixtures.js';
+import { RecoveryWorld } from './recovery-harness.js';
 
 describe('reconciliation after a downtime longer than GitHub keeps deliveries', () => {
   let world: RecoveryWorld;
@@ -21,15 +22,7 @@ describe('reconciliation after a downtime longer than GitHub keeps deliveries', 
     held = world.openAiPullRequest();
     quiet = world.openAiPullRequest();
     await world.startApp();
-    for (const number of [held, quiet]) {
-      await world.send(pullRequestEvent(world.state, REPO, number, 'opened'));
-      for (const user of ['sam-senior', 'pat-senior']) {
-        const review = world.state.submitReview(REPO, number, { user });
-        await world.send(pullRequestReviewEvent(world.state, REPO, number, review.id));
-      }
-      const head = world.state.requirePull(REPO, number).headSha;
-      expect(world.checks(head).map((c) => c.conclusion)).toEqual(['success']);
-    }
+    for (const number of [held, quiet]) await world.approveBySeniors(number);
     await world.stopApp();
     world.later();
   });

@@ -4,139 +4,103 @@
  * an app that can be stopped and started again on the same URL: what a redeployment looks like
  * to GitHub.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit, Server } from 'probot';
-import { aiGovernance } from '../../src/app.js';
-import { CHECK_NAME } from '../../src/model/names.js';
 import type { Recovery, RecoverySettings, RoundReport } from '../../src/github/recovery.js';
 import type { RecordedDelivery } from '../../src/fake-github/deliveries.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
-import type { WebhookDelivery } from '../../src/fake-github/webhooks.js';
-
-export const SECRET = 'recovery-secret';
-export const REPO = 'acme/payments-api';
-export const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 2
-    reviewers:
-      teams: [payments-seniors]
-actions:
-  label: ai-assisted
-  request_reviews: false
-  comment: true
-`;
-
-export interface LogLine {
-  level: number;
-  msg: string;
-  audit?: string;
-  [k: string]: unknown;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import {
+  pullRequestEvent,
+  pullRequestReviewEvent,
+  type WebhookDelivery,
+} from '../../src/fake-github/webhooks.js';
+import { CHECK_NAME } from '../../src/model/names.js';
+import { expect } from 'vitest';
+import {
+  freePort,
+  newFakeState,
+  startAppOnFake,
+  WEBHOOK_SECRET,
+  type AppOnFake,
+  type LogLine,
+} from '../support/app-on-fake.js';
+import {
+  addPaymentsOrg,
+  labelAndComment,
+  openAiPullRequest,
+  paymentsPolicy,
+  REPO,
+  SENIORS,
+} from '../support/fixtures.js';
 
 export class RecoveryWorld {
   readonly state: FakeGitHubState;
   fake!: FakeGitHub;
-  logs: LogLine[] = [];
-  private server: Server | null = null;
+  private app: AppOnFake | null = null;
+  /** The log lines of every start of the app, in order. */
+  private runs: LogLine[][] = [];
   private recovery: Recovery | null = null;
   private port = 0;
-  private readonly privateKey: string;
   private rounds: RoundReport[] = [];
   private roundWaiters: (() => void)[] = [];
 
   constructor() {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    this.privateKey = privateKey;
     // GitHub's clock (the fake's, one second per event) starts ten minutes ago; the app stamps
     // its checks with the real time. A test moves the fake's clock past the checks with
     // `later()` for what happens during a downtime.
     const start = new Date(Date.now() - 600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    this.state = new FakeGitHubState({ app: { publicKey }, start });
-    this.state.addOrg('acme');
-    this.state.addTeam('acme', 'payments-seniors', ['sam-senior', 'pat-senior']);
-    this.state.addUser('dana-dev');
-    this.state.addRepo({
-      owner: 'acme',
-      name: 'payments-api',
-      files: { '.github/ai-governance.yml': POLICY, 'README.md': '# Payments\n' },
-    });
+    this.state = newFakeState({ start });
+    // Two approvals from the payments seniors; the app labels and comments.
+    addPaymentsOrg(this.state, paymentsPolicy(2, labelAndComment()));
   }
 
   async start(): Promise<void> {
     this.fake = await startFakeGitHub(this.state);
     this.port = await freePort();
-    this.fake.deliveries.configure(`http://127.0.0.1:${this.port}/api/github/webhooks`, SECRET);
+    this.fake.deliveries.configure(
+      `http://127.0.0.1:${this.port}/api/github/webhooks`,
+      WEBHOOK_SECRET,
+    );
   }
 
   /** An AI-assisted PR on the critical path. */
   openAiPullRequest(): number {
-    return this.state.openPullRequest(REPO, {
-      author: 'dana-dev',
-      title: 'Retry failed refunds',
-      commits: [
-        {
-          message: 'Retry failed refunds',
-          coAuthors: [{ name: 'Claude', email: 'noreply@anthropic.com' }],
-        },
-      ],
-      files: ['services/payments/refunds.ts'],
-    }).number;
+    return openAiPullRequest(this.state);
   }
 
-  /**
-   * Starts the app (listening first, then loaded, so that the start-up round's redeliveries
-   * find it listening). `recovery` turns redelivery on, with rounds reported to {@link round}.
-   */
+  /** Delivers `opened` for a PR, then an approval from each payments senior: the check passes. */
+  async approveBySeniors(number: number): Promise<void> {
+    const opened = await this.send(pullRequestEvent(this.state, REPO, number, 'opened'));
+    expect(opened.status).toBe('OK');
+    for (const user of SENIORS) {
+      const review = this.state.submitReview(REPO, number, { user });
+      const d = await this.send(pullRequestReviewEvent(this.state, REPO, number, review.id));
+      expect(d.status).toBe('OK');
+    }
+    const head = this.state.requirePull(REPO, number).headSha;
+    expect(this.checks(head).map((c) => c.conclusion)).toEqual(['success']);
+  }
+
+  /** Every log line of the app, over all its starts. */
+  get logs(): LogLine[] {
+    return this.runs.flat();
+  }
+
   /** Moves GitHub's clock on to the real time (past the app's checks), as a downtime does. */
   later(ms = 0): void {
     this.state.advanceClock(new Date(Date.now() + ms).toISOString());
   }
 
+  /**
+   * Starts the app on the world's fake and port (listening first, then loaded, so that the
+   * start-up round's redeliveries find it listening). `recovery` turns redelivery on, with rounds
+   * reported to {@link round}.
+   */
   async startApp(recovery?: Partial<RecoverySettings>): Promise<void> {
-    const log = pino(
-      { level: 'info' },
-      { write: (s: string) => void this.logs.push(JSON.parse(s) as LogLine) },
-    );
-    this.server = new Server({
-      Probot: Probot.defaults({
-        appId: this.state.app.id,
-        privateKey: this.privateKey,
-        secret: SECRET,
-        baseUrl: this.fake.apiUrl,
-        log,
-        Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-          ...o,
-          retry: { enabled: false },
-          throttle: { ...(o.throttle as object), enabled: false },
-        })),
-      }),
-      host: '127.0.0.1',
+    this.app = await startAppOnFake(this.state, {
+      onFake: this.fake,
       port: this.port,
-      log,
-    });
-    await this.server.start();
-    await this.server.load(
-      aiGovernance({
+      listenFirst: true,
+      app: {
         teamTtlMs: 0,
         ...(recovery
           ? {
@@ -160,15 +124,16 @@ export class RecoveryWorld {
               },
             }
           : {}),
-      }),
-    );
+      },
+    });
+    this.runs.push(this.app.logs);
   }
 
   async stopApp(): Promise<void> {
     this.recovery?.stop();
     this.recovery = null;
-    await this.server?.stop();
-    this.server = null;
+    await this.app?.stop();
+    this.app = null;
   }
 
   /** Waits for the `n`th recovery round (1-based) of this world, then for what it redelivered. */

@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
-import { REPO, RecoveryWorld } from './recovery-harness.js';
+import { REPO } from '../support/fixtures.js';
+import { RecoveryWorld } from './recovery-harness.js';
 
 describe('redelivery of deliveries that failed while the app was down', () => {
   let world: RecoveryWorld;
@@ -18,16 +19,7 @@ describe('redelivery of deliveries that failed while the app was down', () => {
     number = world.openAiPullRequest();
     // Up and running: two seniors approve, the check passes.
     await world.startApp();
-    expect((await world.send(pullRequestEvent(world.state, REPO, number, 'opened'))).status).toBe(
-      'OK',
-    );
-    for (const user of ['sam-senior', 'pat-senior']) {
-      const review = world.state.submitReview(REPO, number, { user });
-      const d = await world.send(pullRequestReviewEvent(world.state, REPO, number, review.id));
-      expect(d.status).toBe('OK');
-    }
-    const head = world.state.requirePull(REPO, number).headSha;
-    expect(world.checks(head).map((c) => c.conclusion)).toEqual(['success']);
+    await world.approveBySeniors(number);
     await world.stopApp();
   });
 

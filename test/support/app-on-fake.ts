@@ -91,6 +91,19 @@ export interface AppOnFakeOptions {
    * `/graphql`.
    */
   githubComUrls?: boolean;
+  /**
+   * Run on this fake GitHub, already started on `state`, instead of starting one; `stop` then
+   * leaves it running. With {@link port}, an app stopped and started again on the same fake is,
+   * to GitHub, the same app after a redeployment: the fake's deliveries reach it again.
+   */
+  onFake?: FakeGitHub;
+  /** The port the app listens on (default: a free one). */
+  port?: number;
+  /**
+   * Listen before the app is loaded (default: after), so that what the app does as it loads
+   * (its start-up redelivery round) finds it listening.
+   */
+  listenFirst?: boolean;
 }
 
 export interface AppOnFake {
@@ -175,15 +188,15 @@ export function probotOnFake(state: FakeGitHubState, fake: FakeGitHub): Probot {
   });
 }
 
-/** Starts the fake GitHub on `state`, then the app against it in Probot's server. */
+/** Starts the fake GitHub on `state` (unless given one), then the app against it in Probot's server. */
 export async function startAppOnFake(
   state: FakeGitHubState,
   options: AppOnFakeOptions = {},
 ): Promise<AppOnFake> {
-  const fake = await startFakeGitHub(state, options.fake);
+  const fake = options.onFake ?? (await startFakeGitHub(state, options.fake));
   const retries = options.retries ?? false;
   const shortWaits = options.shortWaits ?? false;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logs: LogLine[] = [];
   const log = pino(
     { level: options.logLevel ?? 'info' },
@@ -206,8 +219,9 @@ export async function startAppOnFake(
     retries && shortWaits
       ? { secondaryRetry: { ...DEFAULT_SECONDARY_RETRY, unitMs: 1 }, ...options.app }
       : options.app;
+  if (options.listenFirst) await server.start();
   await server.load(aiGovernance(appOptions));
-  await server.start();
+  if (!options.listenFirst) await server.start();
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
   const send = (d: WebhookDelivery) => sendWebhook(url, WEBHOOK_SECRET, d);
   return {
@@ -240,7 +254,7 @@ export async function startAppOnFake(
     errors: () => logs.filter((l) => l.level >= 50).map((l) => l.msg),
     async stop() {
       await server.stop();
-      await fake.close();
+      if (!options.onFake) await fake.close();
     },
   };
 }
