@@ -10,8 +10,8 @@ import {
   writeFileAtomic,
   writeReportFiles,
 } from '../../src/cli/audit/files.js';
-import { runCli } from '../../src/cli/run.js';
 import { sampleRecords } from '../audit/chain-records.js';
+import { runCliIn } from '../support/cli.js';
 
 let dir: string;
 let out: string;
@@ -23,17 +23,7 @@ const keys = (() => {
   };
 })();
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    cwd: dir,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliIn(dir, argv);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'aig-audit-verify-'));

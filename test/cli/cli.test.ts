@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { repoPerTest, runCliIn } from '../support/cli.js';
 
 const POLICY = `version: 1
 critical_paths:
@@ -14,56 +14,12 @@ critical_paths:
     reviewers: { teams: [payments-seniors], users: [alice] }
 `;
 
-let repo: string;
-
-function git(...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Dev',
-      GIT_AUTHOR_EMAIL: '1234+dev@users.noreply.github.com',
-      GIT_COMMITTER_NAME: 'Dev',
-      GIT_COMMITTER_EMAIL: '1234+dev@users.noreply.github.com',
-    },
-  });
-}
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-}
-
-function commit(message: string, files: Record<string, string>): void {
-  for (const [p, t] of Object.entries(files)) write(p, t);
-  git('add', '-A');
-  git('commit', '-q', '-m', message);
-}
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    cwd: repo,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
+const repo = repoPerTest('aig-cli-');
+const { git, write, commit, cli } = repo;
 
 beforeEach(() => {
-  repo = mkdtempSync(join(tmpdir(), 'aig-cli-'));
-  git('init', '-q', '-b', 'main');
   commit('Initial\n', { 'README.md': 'hello\n', '.github/ai-governance.yml': POLICY });
   git('checkout', '-q', '-b', 'feature');
-});
-
-afterEach(() => {
-  rmSync(repo, { recursive: true, force: true });
 });
 
 describe('ai-governance check', () => {
@@ -158,13 +114,7 @@ describe('ai-governance check', () => {
     expect((await cli('check', '--base', 'no-such-rev')).code).toBe(2);
     const elsewhere = mkdtempSync(join(tmpdir(), 'aig-norepo-'));
     try {
-      const r = await runCli(['check'], {
-        cwd: elsewhere,
-        stdout: () => {},
-        stderr: () => {},
-        color: false,
-      });
-      expect(r).toBe(2);
+      expect((await runCliIn(elsewhere, ['check'])).code).toBe(2);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }

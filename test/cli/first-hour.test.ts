@@ -2,12 +2,10 @@
  * The CLI as a new user first meets it: init, validate pointing at init, --version everywhere,
  * --fail-on for hooks and CI, trying an override offline, and --json when the policy is invalid.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { repoPerTest, runCliIn } from '../support/cli.js';
 
 const POLICY = `version: 1
 critical_paths:
@@ -23,55 +21,8 @@ const version = (
   }
 ).version;
 
-let repo: string;
-
-function git(...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Dev',
-      GIT_AUTHOR_EMAIL: '1234+dev@users.noreply.github.com',
-      GIT_COMMITTER_NAME: 'Dev',
-      GIT_COMMITTER_EMAIL: '1234+dev@users.noreply.github.com',
-    },
-  });
-}
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(repo, path)), { recursive: true });
-  writeFileSync(join(repo, path), text);
-}
-
-function commit(message: string, files: Record<string, string>): void {
-  for (const [p, t] of Object.entries(files)) write(p, t);
-  git('add', '-A');
-  git('commit', '-q', '-m', message);
-}
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    cwd: repo,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
-
-beforeEach(() => {
-  repo = mkdtempSync(join(tmpdir(), 'aig-first-'));
-  git('init', '-q', '-b', 'main');
-});
-
-afterEach(() => {
-  rmSync(repo, { recursive: true, force: true });
-});
+const repo = repoPerTest('aig-first-');
+const { git, write, commit, cli } = repo;
 
 describe('ai-governance init', () => {
   it('writes the minimal example with the schema comment, and validate accepts it', async () => {
@@ -79,7 +30,7 @@ describe('ai-governance init', () => {
     const r = await cli('init');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Wrote \.github\/ai-governance\.yml from the minimal example/);
-    const text = readFileSync(join(repo, '.github/ai-governance.yml'), 'utf8');
+    const text = readFileSync(join(repo.path, '.github/ai-governance.yml'), 'utf8');
     expect(text.split('\n')[0]).toBe(
       '# yaml-language-server: $schema=https://raw.githubusercontent.com/ai-governance/ai-governance/main/policies/ai-governance.schema.json',
     );
@@ -93,16 +44,14 @@ describe('ai-governance init', () => {
 
   it('writes the strict example when asked, from a subdirectory too', async () => {
     commit('Initial\n', { 'src/a.ts': 'x\n' });
-    let stdout = '';
-    const code = await runCli(['init', '--example', 'strict'], {
-      cwd: join(repo, 'src'),
-      stdout: (s) => (stdout += s),
-      stderr: () => {},
-      color: false,
-    });
+    const { code, stdout } = await runCliIn(join(repo.path, 'src'), [
+      'init',
+      '--example',
+      'strict',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/strict example/);
-    expect(readFileSync(join(repo, '.github/ai-governance.yml'), 'utf8')).toBe(
+    expect(readFileSync(join(repo.path, '.github/ai-governance.yml'), 'utf8')).toBe(
       readFileSync(join(import.meta.dirname, '../../policies/strict.yml'), 'utf8'),
     );
   });
@@ -112,7 +61,7 @@ describe('ai-governance init', () => {
     const r = await cli('init', '--example', 'strict');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already exists; init never overwrites it/);
-    expect(readFileSync(join(repo, '.github/ai-governance.yml'), 'utf8')).toBe(POLICY);
+    expect(readFileSync(join(repo.path, '.github/ai-governance.yml'), 'utf8')).toBe(POLICY);
   });
 
   it('refuses an unknown example', async () => {

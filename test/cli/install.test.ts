@@ -10,18 +10,11 @@
  * in this checkout's dist/, which other tests read while this one runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitIn, gitIn } from '../support/cli.js';
 
 const project = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(
@@ -59,30 +52,9 @@ function npm(cwd: string, ...args: string[]): string {
   return r.stdout;
 }
 
-function git(...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: {
-      ...cleanEnv(),
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Dev',
-      GIT_AUTHOR_EMAIL: '1234+dev@users.noreply.github.com',
-      GIT_COMMITTER_NAME: 'Dev',
-      GIT_COMMITTER_EMAIL: '1234+dev@users.noreply.github.com',
-    },
-  });
-}
-
-function commit(message: string, files: Record<string, string>): void {
-  for (const [p, t] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, p)), { recursive: true });
-    writeFileSync(join(repo, p), t);
-  }
-  git('add', '-A');
-  git('commit', '-q', '-m', message);
-}
+const git = (...args: string[]) => gitIn(repo, args, cleanEnv());
+const commit = (message: string, files: Record<string, string>) =>
+  commitIn(repo, message, files, cleanEnv());
 
 /** Runs the installed command by name, found on PATH as a user's shell finds it. */
 function aig(...args: string[]) {

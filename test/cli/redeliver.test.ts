@@ -3,15 +3,15 @@
  * from APP_ID and PRIVATE_KEY with GHE_HOST pointing at the fake: it asks for every failed
  * delivery in the window once, leaves older and successful ones alone, and says what it did.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli/run.js';
 import { redeliverCommand } from '../../src/cli/redeliver.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
+import { appKeys, newFakeState } from '../support/app-on-fake.js';
+import { addApiRepoWithPullRequest } from '../support/fixtures.js';
+import { startReceiver, type WebhookReceiver } from '../support/receiver.js';
 
 const SECRET = 'cli-secret';
 const REPO = 'acme/api';
@@ -31,39 +31,19 @@ function capture(): CliIo & { out: string; err: string } {
 describe('ai-governance redeliver', () => {
   let fake: FakeGitHub;
   let state: FakeGitHubState;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let hookUrl: string;
   let env: NodeJS.ProcessEnv;
-  let received: string[];
 
   beforeEach(async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    state = new FakeGitHubState({ app: { publicKey } });
-    state.addOrg('acme');
-    state.addUser('dana');
-    state.addRepo({ owner: 'acme', name: 'api', files: { 'README.md': '# api\n' } });
-    state.openPullRequest(REPO, {
-      author: 'dana',
-      title: 'Change',
-      commits: [{ message: 'Change' }],
-      files: ['src/a.ts'],
-    });
+    state = newFakeState();
+    addApiRepoWithPullRequest(state);
     fake = await startFakeGitHub(state);
-    received = [];
-    receiver = createServer((req, res) => {
-      received.push(String(req.headers['x-github-delivery']));
-      req.resume();
-      req.on('end', () => res.writeHead(200).end('ok'));
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    receiver = await startReceiver('/');
+    hookUrl = receiver.url;
     env = {
       APP_ID: String(state.app.id),
-      PRIVATE_KEY: privateKey,
+      PRIVATE_KEY: appKeys().privateKey,
       GHE_HOST: fake.host,
       GHE_PROTOCOL: 'http',
     };
@@ -71,9 +51,11 @@ describe('ai-governance redeliver', () => {
 
   afterEach(async () => {
     await fake.close();
-    receiver.closeAllConnections();
-    await new Promise((r) => receiver.close(r));
+    await receiver.close();
   });
+
+  /** The ids of the deliveries the app's endpoint received. */
+  const received = () => receiver.received.map((r) => String(r.headers['x-github-delivery']));
 
   /** One delivery that failed two hours ago, one that failed now, one that succeeded now. */
   async function history() {
@@ -83,7 +65,7 @@ describe('ai-governance redeliver', () => {
     const failed = await fake.deliveries.send(pullRequestEvent(state, REPO, 1, 'edited'));
     fake.deliveries.configure(hookUrl, SECRET);
     const ok = await fake.deliveries.send(pullRequestEvent(state, REPO, 1, 'reopened'));
-    received.length = 0;
+    receiver.received.length = 0;
     return { old, failed, ok };
   }
 
@@ -96,14 +78,14 @@ describe('ai-governance redeliver', () => {
     expect(io.out).toContain('2 deliveries since');
     expect(io.out).toContain(`Redelivered 1:\n  ${failed.guid}  pull_request.edited`);
     expect(io.out).toContain('last: failed to connect');
-    expect(received).toEqual([failed.guid]);
+    expect(received()).toEqual([failed.guid]);
 
     // Again: the redelivery succeeded, so there is nothing left to do.
     const again = capture();
     expect(await redeliverCommand(['--since', '1h'], again, env)).toBe(0);
     await fake.deliveries.settle();
     expect(again.out).toContain('Redelivered 0.');
-    expect(received).toEqual([failed.guid]);
+    expect(received()).toEqual([failed.guid]);
   });
 
   it('looks further back when asked, and only lists in a dry run', async () => {
@@ -113,7 +95,7 @@ describe('ai-governance redeliver', () => {
     const report = JSON.parse(io.out) as { redelivered: { guid: string }[] };
     expect(report.redelivered.map((e) => e.guid)).toEqual([old.guid, failed.guid]);
     await fake.deliveries.settle();
-    expect(received).toEqual([]);
+    expect(received()).toEqual([]);
   });
 
   it('refuses bad usage and missing credentials with exit status 2', async () => {

@@ -2,55 +2,34 @@
  * `ai-governance simulate` against the loopback fake GitHub: it reads what the app reads, prints
  * the check the app would write, compares a candidate policy on every open PR, and writes nothing.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../src/cli/simulate.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
+import { appKeys, newFakeState } from '../support/app-on-fake.js';
+import { addPaymentsOrg, CLAUDE, DEVELOPER, paymentsPolicy, REPO } from '../support/fixtures.js';
 
-const REPO = 'acme/payments-api';
-const POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers:
-      teams: [payments-seniors]
-`;
+const POLICY = paymentsPolicy();
 const STRICTER = POLICY.replace('approvals: 1', 'approvals: 2').concat(
   '  - name: docs\n    paths: ["docs/**"]\n    reviewers: { teams: [payments-seniors] }\n',
 );
 
 let state: FakeGitHubState;
 let fake: FakeGitHub;
-let privateKey: string;
 let dir: string;
 const TOKEN = 'ghp_simulate_test_token';
 
-const claude = [{ name: 'Claude', email: 'noreply@anthropic.com' }];
+const claude = [CLAUDE];
 
 beforeAll(async () => {
-  const keys = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  privateKey = keys.privateKey;
-  state = new FakeGitHubState({ app: { publicKey: keys.publicKey } });
-  state.addOrg('acme');
-  state.addTeam('acme', 'payments-seniors', ['sam-senior', 'pat-senior']);
-  state.addUser('dana-dev');
-  state.addRepo({
-    owner: 'acme',
-    name: 'payments-api',
-    files: { '.github/ai-governance.yml': POLICY, 'README.md': '# Payments\n' },
-  });
+  state = newFakeState();
+  addPaymentsOrg(state, POLICY);
   // 1: AI-assisted, payments, approved once: passes today, held under the stricter candidate.
   const a = state.openPullRequest(REPO, {
-    author: 'dana-dev',
+    author: DEVELOPER,
     title: 'Retry refunds',
     commits: [{ message: 'Retry refunds', coAuthors: claude }],
     files: ['services/payments/refunds.ts'],
@@ -58,19 +37,19 @@ beforeAll(async () => {
   state.submitReview(REPO, a.number, { user: 'sam-senior', commitId: a.headSha });
   // 2: AI-assisted docs change: passes today, held under the candidate's new docs rule.
   state.openPullRequest(REPO, {
-    author: 'dana-dev',
+    author: DEVELOPER,
     title: 'Docs',
     commits: [{ message: 'Docs', coAuthors: claude }],
     files: ['docs/refunds.md'],
   });
   // 3: human change elsewhere: passes both ways.
   state.openPullRequest(REPO, {
-    author: 'dana-dev',
+    author: DEVELOPER,
     title: 'Readme',
     commits: [{ message: 'Readme' }],
     files: ['README.md'],
   });
-  fake = await startFakeGitHub(state, { tokens: { [TOKEN]: 'dana-dev' } });
+  fake = await startFakeGitHub(state, { tokens: { [TOKEN]: DEVELOPER } });
   dir = mkdtempSync(join(tmpdir(), 'simulate-'));
   writeFileSync(join(dir, 'stricter.yml'), STRICTER);
 });
@@ -91,7 +70,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv) {
   return { code, out, err };
 }
 
-const asApp = () => ({ APP_ID: String(state.app.id), PRIVATE_KEY: privateKey });
+const asApp = () => ({ APP_ID: String(state.app.id), PRIVATE_KEY: appKeys().privateKey });
 
 describe('ai-governance simulate', () => {
   it('prints one PR’s check as the app would write it, with a token, and writes nothing', async () => {

@@ -1,8 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
+import type { ProbotOctokit } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DELIVERY_RETENTION_MS,
@@ -10,8 +6,11 @@ import {
   type HookDeliveryItem,
 } from '../../src/fake-github/deliveries.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent, signPayload } from '../../src/fake-github/webhooks.js';
+import { newFakeState, probotOnFake } from '../support/app-on-fake.js';
+import { addApiRepoWithPullRequest } from '../support/fixtures.js';
+import { startReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/receiver.js';
 
 const SECRET = 'deliveries-secret';
 const REPO = 'acme/api';
@@ -31,69 +30,28 @@ const ITEM_KEYS: (keyof HookDeliveryItem)[] = [
   'repository_id',
 ];
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
 describe('the fake GitHub records deliveries and redelivers them', () => {
   let fake: FakeGitHub;
   let state: FakeGitHubState;
-  let receiver: Server;
-  let received: Received[];
+  let receiver: WebhookReceiver;
+  let received: ReceivedRequest[];
   let answers: number[];
   let appOctokit: InstanceType<typeof ProbotOctokit>;
   let hookUrl: string;
 
   beforeEach(async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    state = new FakeGitHubState({ app: { publicKey } });
-    state.addOrg('acme');
-    state.addUser('dana');
-    state.addRepo({ owner: 'acme', name: 'api', files: { 'README.md': '# api\n' } });
-    state.openPullRequest(REPO, {
-      author: 'dana',
-      title: 'Change',
-      commits: [{ message: 'Change' }],
-      files: ['src/a.ts'],
-    });
+    state = newFakeState();
+    addApiRepoWithPullRequest(state);
     fake = await startFakeGitHub(state);
-    received = [];
-    answers = [];
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(answers.shift() ?? 200, { 'content-type': 'text/plain' });
-        res.end('handled');
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/github/webhooks`;
+    receiver = await startReceiver();
+    ({ received, answers, url: hookUrl } = receiver);
     fake.deliveries.configure(hookUrl, SECRET);
-    const probot = new Probot({
-      appId: state.app.id,
-      privateKey,
-      baseUrl: fake.apiUrl,
-      log: pino({ level: 'silent' }) as never,
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-        ...o,
-        retry: { enabled: false },
-        throttle: { ...(o.throttle as object), enabled: false },
-      })),
-    });
-    appOctokit = await probot.auth();
+    appOctokit = await probotOnFake(state, fake).auth();
   });
 
   afterEach(async () => {
     await fake.close();
-    receiver.closeAllConnections();
-    await new Promise((r) => receiver.close(r));
+    await receiver.close();
   });
 
   const event = () => pullRequestEvent(state, REPO, 1, 'opened');

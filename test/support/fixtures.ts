@@ -79,3 +79,20 @@ export function openAiPullRequest(
     files,
   }).number;
 }
+
+/**
+ * A plain repository, `acme/api` (no policy), with one human pull request, #1, by `dana`: what
+ * the tests of GitHub's deliveries send events about. Returns the repository's full name.
+ */
+export function addApiRepoWithPullRequest(state: FakeGitHubState): string {
+  state.addOrg(ORG);
+  state.addUser('dana');
+  state.addRepo({ owner: ORG, name: 'api', files: { 'README.md': '# api\n' } });
+  state.openPullRequest(`${ORG}/api`, {
+    author: 'dana',
+    title: 'Change',
+    commits: [{ message: 'Change' }],
+    files: ['src/a.ts'],
+  });
+  return `${ORG}/api`;
+}

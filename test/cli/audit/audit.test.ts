@@ -3,7 +3,6 @@
  * ground truth (world.ts): each record's class, rules, counted and discounted approvers, the CSV,
  * the incremental second run, --fail-on, and the bad inputs that must leave the output untouched.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -18,23 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../src/audit/model.js';
 import { auditCommand } from '../../../src/cli/audit/command.js';
 import { startFakeGitHub, type FakeGitHub } from '../../../src/fake-github/server.js';
+import { appKeys } from '../../support/app-on-fake.js';
 import { buildWorld, mergeOneMore, NOW, ORG, PAY, SINCE, UNTIL, WEB, type World } from './world.js';
 
 const TOKEN = 'ghp_audit_test_token';
 let world: World;
 let fake: FakeGitHub;
-let privateKey: string;
 let dir: string;
 
 beforeAll(async () => {
-  const keys = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  privateKey = keys.privateKey;
   world = buildWorld();
-  Object.assign(world.state.app, { publicKey: keys.publicKey });
   fake = await startFakeGitHub(world.state, { tokens: { [TOKEN]: 'dana' } });
   dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
 });
@@ -43,7 +35,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const asApp = () => ({ APP_ID: String(world.state.app.id), PRIVATE_KEY: privateKey });
+const asApp = () => ({ APP_ID: String(world.state.app.id), PRIVATE_KEY: appKeys().privateKey });
 
 async function run(args: string[], env: NodeJS.ProcessEnv = asApp(), now = NOW) {
   let out = '';

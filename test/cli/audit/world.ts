@@ -5,31 +5,23 @@
  * override, a renamed critical file, a repository without a policy of its own).
  */
 import { mergePullRequest } from '../../../src/fake-github/merged.js';
-import { FakeGitHubState } from '../../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../../src/fake-github/state.js';
 import type { FileSpec } from '../../../src/fake-github/model.js';
+import { POLICY_PATH } from '../../../src/model/names.js';
 import { recordBlock } from '../../../src/render/record.js';
+import { newFakeState } from '../../support/app-on-fake.js';
+import { CLAUDE, INCIDENT_OVERRIDE, paymentsPolicy } from '../../support/fixtures.js';
 
 export const ORG = 'acme';
 export const PAY = `${ORG}/payments`;
 export const WEB = `${ORG}/web`;
-export const POLICY_PATH = '.github/ai-governance.yml';
 /** The window the tests audit, and the clock the command is given. */
 export const SINCE = '2026-09-01';
 export const UNTIL = '2026-11-30';
 export const NOW = new Date('2026-12-01T00:00:00Z');
 
 /** One approval from the payments seniors; overrides by the incident commanders. */
-export const POLICY_V1 = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    approvals: 1
-    reviewers:
-      teams: [payments-seniors]
-override:
-  label: ai-governance-override
-  teams: [incident-commanders]
-`;
+export const POLICY_V1 = paymentsPolicy(1, INCIDENT_OVERRIDE);
 /** Today's policy (from 2026-10-15 on): two approvals. */
 export const POLICY_V2 = POLICY_V1.replace('approvals: 1', 'approvals: 2');
 /** The org default, from 2026-11-15 on: the web app's checkout is critical. */
@@ -42,7 +34,6 @@ critical_paths:
       teams: [web-seniors]
 `;
 
-const CLAUDE = { name: 'Claude', email: 'noreply@anthropic.com' };
 const APP_CHECK = 'AI Governance';
 
 export interface World {
@@ -65,7 +56,7 @@ export interface World {
 }
 
 export function buildWorld(): World {
-  const s = new FakeGitHubState({ start: '2026-08-01T09:00:00Z' });
+  const s = newFakeState({ start: '2026-08-01T09:00:00Z' });
   s.addOrg(ORG);
   s.addUser('dana', { name: 'Dana Dev' });
   s.addUser('lee', { name: 'Lee Park' });
