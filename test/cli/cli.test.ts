@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { repoPerTest, runCliIn } from '../support/cli.js';
+import { ROOT } from '../support/fixtures.js';
 
 const POLICY = `version: 1
 critical_paths:
@@ -153,7 +154,7 @@ describe('ai-governance validate', () => {
 
 describe('the installed command', () => {
   it('is an executable file that runs by its shebang (npm test builds dist/ first)', () => {
-    const bin = join(import.meta.dirname, '../../dist/src/cli/main.js');
+    const bin = join(ROOT, 'dist/src/cli/main.js');
     const r = spawnSync(bin, ['--help'], { encoding: 'utf8' });
     expect(r.error).toBeUndefined();
     expect(r.status).toBe(0);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { repoPerTest, runCliIn } from '../support/cli.js';
+import { ROOT } from '../support/fixtures.js';
 
 const POLICY = `version: 1
 critical_paths:
@@ -16,7 +17,7 @@ critical_paths:
 override: { label: ai-governance-override, users: [carol], teams: [incident-commanders] }
 `;
 const version = (
-  JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     version: string;
   }
 ).version;
@@ -34,9 +35,7 @@ describe('ai-governance init', () => {
     expect(text.split('\n')[0]).toBe(
       '# yaml-language-server: $schema=https://raw.githubusercontent.com/ai-governance/ai-governance/main/policies/ai-governance.schema.json',
     );
-    expect(text).toBe(
-      readFileSync(join(import.meta.dirname, '../../policies/minimal.yml'), 'utf8'),
-    );
+    expect(text).toBe(readFileSync(join(ROOT, 'policies/minimal.yml'), 'utf8'));
     const v = await cli('validate');
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/valid \(version 1/);
@@ -52,7 +51,7 @@ describe('ai-governance init', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/strict example/);
     expect(readFileSync(join(repo.path, '.github/ai-governance.yml'), 'utf8')).toBe(
-      readFileSync(join(import.meta.dirname, '../../policies/strict.yml'), 'utf8'),
+      readFileSync(join(ROOT, 'policies/strict.yml'), 'utf8'),
     );
   });
 
@@ -91,9 +90,7 @@ describe('--version', () => {
       const r = await cli(...args);
       expect(r).toEqual({ code: 0, stdout: `ai-governance ${version}\n`, stderr: '' });
     }
-    expect(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).toContain(
-      `"version": "${version}"`,
-    );
+    expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toContain(`"version": "${version}"`);
   });
 });
 

@@ -12,14 +12,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitIn, gitIn } from '../support/cli.js';
+import { ROOT } from '../support/fixtures.js';
 
-const project = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(
   execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], {
-    cwd: project,
+    cwd: ROOT,
     encoding: 'utf8',
   }),
 ) as {
@@ -81,9 +81,9 @@ beforeAll(() => {
     'src',
     'policies',
   ]) {
-    cpSync(join(project, f), join(src, f), { recursive: true });
+    cpSync(join(ROOT, f), join(src, f), { recursive: true });
   }
-  symlinkSync(join(project, 'node_modules'), join(src, 'node_modules'), 'dir');
+  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
   npm(src, 'pack', '--pack-destination', scratch);
   const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack wrote no tarball');

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/fixtures.js';
 
-const root = join(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 
 describe('the README quick start', () => {
@@ -29,7 +29,7 @@ describe('the README quick start', () => {
       if (!k.toLowerCase().startsWith('npm_')) env[k] = v;
     }
     const r = spawnSync('npx', ['--offline', 'ai-governance', ...args], {
-      cwd: root,
+      cwd: ROOT,
       encoding: 'utf8',
       env: { ...env, NO_COLOR: '1' },
     });

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELIVERY_RETENTION_MS } from '../../src/fake-github/deliveries.js';
-import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
+import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { REPO } from '../support/fixtures.js';
 import { RecoveryWorld } from './recovery-harness.js';
 
@@ -33,11 +33,7 @@ describe('reconciliation after a downtime longer than GitHub keeps deliveries', 
 
   it('withdraws a pass whose approval was dismissed, and leaves the untouched PR alone', async () => {
     const pr = world.state.requirePull(REPO, held);
-    const review = pr.reviews.find((r) => r.user === 'sam-senior')!;
-    world.state.dismissReview(REPO, held, review.id);
-    const lost = await world.send(
-      pullRequestReviewEvent(world.state, REPO, held, review.id, 'dismissed'),
-    );
+    const lost = await world.dismissApproval(held, 'sam-senior');
     expect(lost.status).toBe('failed to connect');
     // Four days pass: GitHub no longer lists the failed delivery.
     world.fake.deliveries.age(DELIVERY_RETENTION_MS + 24 * 3600_000);

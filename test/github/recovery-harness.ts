@@ -80,6 +80,13 @@ export class RecoveryWorld {
     expect(this.checks(head).map((c) => c.conclusion)).toEqual(['success']);
   }
 
+  /** Dismisses `user`'s approval of a PR, and GitHub sends the event (failing while the app is down). */
+  async dismissApproval(number: number, user: string): Promise<RecordedDelivery> {
+    const review = this.state.requirePull(REPO, number).reviews.find((r) => r.user === user)!;
+    this.state.dismissReview(REPO, number, review.id);
+    return this.send(pullRequestReviewEvent(this.state, REPO, number, review.id, 'dismissed'));
+  }
+
   /** Every log line of the app, over all its starts. */
   get logs(): LogLine[] {
     return this.runs.flat();

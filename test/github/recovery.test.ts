@@ -17,7 +17,7 @@ import {
 import { parseDuration, recoveryFromEnv } from '../../src/github/recovery-config.js';
 import { DEFAULT_RECOVERY, startRecovery, type RoundReport } from '../../src/github/recovery.js';
 import { RedisLock } from '../../src/scale/redis-lock.js';
-import { haveRedisServer, startRedisServer, type RedisServer } from '../scale/redis-server.js';
+import { startRedisServer, type RedisServer } from '../scale/redis-server.js';
 
 type Item = components['schemas']['hook-delivery-item'];
 
@@ -194,11 +194,6 @@ describe('two runners sharing one Redis', () => {
   const locks: RedisLock[] = [];
 
   beforeAll(async () => {
-    if (!haveRedisServer()) {
-      throw new Error(
-        'redis-server is not installed; install it with `apt-get install -y redis-server` (.ci/run does)',
-      );
-    }
     server = await startRedisServer();
   });
 

@@ -5,7 +5,7 @@
  * and the head's check is no longer `success`, with one check per head and one comment.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pullRequestEvent, pullRequestReviewEvent } from '../../src/fake-github/webhooks.js';
+import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { REPO } from '../support/fixtures.js';
 import { RecoveryWorld } from './recovery-harness.js';
 
@@ -29,11 +29,7 @@ describe('redelivery of deliveries that failed while the app was down', () => {
 
   it('withdraws the pass when an approval was dismissed during the downtime', async () => {
     const pr = world.state.requirePull(REPO, number);
-    const review = pr.reviews.find((r) => r.user === 'sam-senior')!;
-    world.state.dismissReview(REPO, number, review.id);
-    const lost = await world.send(
-      pullRequestReviewEvent(world.state, REPO, number, review.id, 'dismissed'),
-    );
+    const lost = await world.dismissApproval(number, 'sam-senior');
     expect(lost.status).toBe('failed to connect');
     expect(world.checks(pr.headSha).map((c) => c.conclusion)).toEqual(['success']);
 
@@ -98,11 +94,7 @@ describe('redelivery of deliveries that failed while the app was down', () => {
 
   it('gives up on an event after the attempts allowed, and says so', async () => {
     const pr = world.state.requirePull(REPO, number);
-    const review = pr.reviews.find((r) => r.user === 'pat-senior')!;
-    world.state.dismissReview(REPO, number, review.id);
-    const lost = await world.send(
-      pullRequestReviewEvent(world.state, REPO, number, review.id, 'dismissed'),
-    );
+    const lost = await world.dismissApproval(number, 'pat-senior');
     // Every later attempt fails too: the app is up but GitHub's answer is refused.
     await world.startApp({ maxAttempts: 2, startDelayMs: 60_000 });
     world.fake.fail({ route: 'GET /app/hook/deliveries', status: 502, times: 1 });

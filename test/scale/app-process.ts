@@ -10,7 +10,7 @@ import type { FakeGitHub } from '../../src/fake-github/server.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { appKeys, freePort, WEBHOOK_SECRET } from '../support/app-on-fake.js';
 import { ROOT } from '../support/fixtures.js';
-import { haveRedisServer, waitForPort } from './redis-server.js';
+import { waitForPort } from './redis-server.js';
 
 const ENTRY = join(ROOT, 'dist/src/index.js');
 const PROBOT = join(ROOT, 'node_modules/probot/bin/probot.js');
@@ -23,15 +23,10 @@ export interface AppProcess {
   output: string[];
 }
 
-/** Throws, saying what to do, unless the app is built and `redis-server` is installed. */
-export function requireBuiltAppAndRedis(): void {
+/** Throws, saying what to do, unless the app is built. */
+export function requireBuiltApp(): void {
   if (!existsSync(ENTRY)) {
     throw new Error(`${ENTRY} is missing: run \`npm run build\` first (npm test does)`);
-  }
-  if (!haveRedisServer()) {
-    throw new Error(
-      'redis-server is not installed; install it with `apt-get install -y redis-server` (.ci/run does)',
-    );
   }
 }
 

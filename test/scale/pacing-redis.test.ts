@@ -7,18 +7,13 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_READ_PACING, ReadPacer } from '../../src/github/pacing.js';
-import { haveRedisServer, startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
 
 describe('ReadPacer shared through Redis', () => {
   let server: RedisServer;
   const connections: Bottleneck.IORedisConnection[] = [];
 
   beforeAll(async () => {
-    if (!haveRedisServer()) {
-      throw new Error(
-        'redis-server is not installed; install it with `apt-get install -y redis-server` (.ci/run does)',
-      );
-    }
     server = await startRedisServer();
   });
 

@@ -19,7 +19,7 @@ import { newFakeState, WEBHOOK_SECRET } from '../support/app-on-fake.js';
 import { addPaymentsOrg, DEVELOPER, openAiPullRequest, REPO } from '../support/fixtures.js';
 import {
   appProcessEnv,
-  requireBuiltAppAndRedis,
+  requireBuiltApp,
   startAppProcess,
   stopAppProcess,
   type AppProcess,
@@ -36,7 +36,7 @@ describe('the app when Redis stops', () => {
   let url: string;
 
   beforeAll(async () => {
-    requireBuiltAppAndRedis();
+    requireBuiltApp();
     redisServer = await startRedisServer();
     state = newFakeState();
     addPaymentsOrg(state);

@@ -14,7 +14,7 @@ import {
   type LockLog,
 } from '../../src/scale/redis-lock.js';
 import { freePort } from '../support/app-on-fake.js';
-import { haveRedisServer, startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,11 +41,6 @@ describe('RedisLock', () => {
   }
 
   beforeAll(async () => {
-    if (!haveRedisServer()) {
-      throw new Error(
-        'redis-server is not installed; install it with `apt-get install -y redis-server` (.ci/run does)',
-      );
-    }
     server = await startRedisServer();
     admin = new Redis(server.url);
   });

@@ -37,7 +37,13 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
   }
 }
 
+/** Starts one; throws, saying how to install it, when `redis-server` is not on the PATH. */
 export async function startRedisServer(): Promise<RedisServer> {
+  if (!haveRedisServer()) {
+    throw new Error(
+      'redis-server is not installed; install it with `apt-get install -y redis-server` (.ci/run does)',
+    );
+  }
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',

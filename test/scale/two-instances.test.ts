@@ -34,7 +34,7 @@ import {
 import {
   appProcessEnv,
   errorsIn,
-  requireBuiltAppAndRedis,
+  requireBuiltApp,
   startAppProcess,
   stopAppProcess,
   type AppProcess as Instance,
@@ -50,7 +50,7 @@ describe('two app instances sharing one Redis', () => {
   const instances: Instance[] = [];
 
   beforeAll(async () => {
-    requireBuiltAppAndRedis();
+    requireBuiltApp();
     redisServer = await startRedisServer();
     redis = new Redis(redisServer.url);
 

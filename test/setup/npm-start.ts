@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import { ROOT } from '../support/fixtures.js';
 
-const START = join(import.meta.dirname, '../../dist/src/start.js');
+const START = join(ROOT, 'dist/src/start.js');
 const children: ChildProcess[] = [];
 
 /** Starts the entry in `cwd` with only the given settings, and resolves once it listens on `port`. */
