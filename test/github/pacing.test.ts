@@ -3,15 +3,15 @@
  * shipped, against the loopback fake GitHub. What is asserted is the order and overlap of requests
  * as the fake received them, and lower bounds on waits GitHub asks for; no speed goal is tested.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { pino } from 'pino';
 import { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg } from '../../src/fake-github/generate.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.js';
-import { FakeGitHubState } from '../../src/fake-github/state.js';
+import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import { Pacing, isMutation, isRead } from '../../src/github/pacing.js';
+import { appKeys, newFakeState } from '../support/app-on-fake.js';
 
 const SECONDARY =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
@@ -70,12 +70,7 @@ const tracking: typeof fetch = async (input, init) => {
 };
 
 beforeAll(async () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  state = new FakeGitHubState({ app: { publicKey } });
+  state = newFakeState();
   for (const owner of ['acme', 'beta', 'gamma']) generateOrg(state, { owner });
   ids = {
     acme: state.installOn('acme'),
@@ -91,7 +86,7 @@ beforeAll(async () => {
   // Probot's own Octokit class, throttling on as shipped; only fetch is watched.
   probot = new Probot({
     appId: state.app.id,
-    privateKey,
+    privateKey: appKeys().privateKey,
     baseUrl: fake.apiUrl,
     log: pino({ level: 'silent' }) as never,
     request: { fetch: tracking },
