@@ -11,7 +11,7 @@ import {
   writeReportFiles,
 } from '../../src/cli/audit/files.js';
 import { sampleRecords } from '../audit/chain-records.js';
-import { runCliIn } from '../support/cli.js';
+import { runCliIn } from '../support/run-cli.js';
 
 let dir: string;
 let out: string;
@@ -23,7 +23,7 @@ const keys = (() => {
   };
 })();
 
-const cli = (...argv: string[]) => runCliIn(dir, argv);
+const cli = (...argv: string[]) => runCliIn(dir, ...argv);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'aig-audit-verify-'));

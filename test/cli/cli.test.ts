@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { repoPerTest, runCliIn } from '../support/cli.js';
+import { repoPerTest } from '../support/cli.js';
+import { runCliIn } from '../support/run-cli.js';
 import { ROOT } from '../support/fixtures.js';
 
 const POLICY = `version: 1
@@ -115,7 +116,7 @@ describe('ai-governance check', () => {
     expect((await cli('check', '--base', 'no-such-rev')).code).toBe(2);
     const elsewhere = mkdtempSync(join(tmpdir(), 'aig-norepo-'));
     try {
-      expect((await runCliIn(elsewhere, ['check'])).code).toBe(2);
+      expect((await runCliIn(elsewhere, 'check')).code).toBe(2);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }

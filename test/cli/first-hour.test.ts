@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { repoPerTest, runCliIn } from '../support/cli.js';
+import { repoPerTest } from '../support/cli.js';
+import { runCliIn } from '../support/run-cli.js';
 import { ROOT } from '../support/fixtures.js';
 
 const POLICY = `version: 1
@@ -43,11 +44,7 @@ describe('ai-governance init', () => {
 
   it('writes the strict example when asked, from a subdirectory too', async () => {
     commit('Initial\n', { 'src/a.ts': 'x\n' });
-    const { code, stdout } = await runCliIn(join(repo.path, 'src'), [
-      'init',
-      '--example',
-      'strict',
-    ]);
+    const { code, stdout } = await runCliIn(join(repo.path, 'src'), 'init', '--example', 'strict');
     expect(code).toBe(0);
     expect(stdout).toMatch(/strict example/);
     expect(readFileSync(join(repo.path, '.github/ai-governance.yml'), 'utf8')).toBe(

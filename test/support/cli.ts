@@ -1,33 +1,13 @@
 /**
- * The command line as a user meets it, in process: `ai-governance …` run in a folder, and a
- * throw-away git repository to run it in, with commits that are the same on every machine.
+ * A throw-away git repository to run the command line in (in process, with `run-cli.ts`), with
+ * commits that are the same on every machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-
-/** What one run of the command did: its exit code and what it wrote. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `ai-governance …argv` in `cwd`, without colour. */
-export async function runCliIn(cwd: string, argv: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    cwd,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    color: false,
-  });
-  return { code, stdout, stderr };
-}
+import { runCliIn, type CliRun } from './run-cli.js';
 
 /**
  * Runs `git` in `cwd` with no system or user configuration and one fixed author and committer;
@@ -92,7 +72,7 @@ export function repoPerTest(prefix: string): ScratchRepo {
     git: (...args) => gitIn(path, args),
     write: (file, text) => writeUnder(path, file, text),
     commit: (message, files) => commitIn(path, message, files),
-    cli: (...argv) => runCliIn(path, argv),
+    cli: (...argv) => runCliIn(path, ...argv),
   };
   beforeEach(() => {
     path = mkdtempSync(join(tmpdir(), prefix));
