@@ -7,14 +7,11 @@ import { settleTeams, type RepoPolicy } from '../evaluate/judge.js';
 import { policyForNone } from '../policy/defaults.js';
 import {
   chainLayers,
-  extendsTargetMissing,
   fileKey,
   fileName,
-  isOrgConfigRepo,
-  nextExtends,
+  orgFloorLayer,
   orgPolicyRef,
-  ownPolicyRef,
-  type ChainLink,
+  walkPolicyFiles,
   type FileRef,
 } from '../policy/extends-chain.js';
 import { parseWithFloor, type Layer } from '../policy/floor.js';
@@ -137,44 +134,35 @@ export function policyAtMerge(
     audit: auditPolicy('repository', used),
   });
 
-  const chain: ChainLink[] = [];
-  const own = ownPolicyRef(owner, repo);
-  const ownText = textOf(own);
-  if ('unknown' in ownText) return unknown(ownText.unknown);
-  let source: AuditPolicy['source'] = 'repository';
-  if (ownText.text !== null) {
-    chain.push({ ref: own, text: ownText.text });
-  } else if (!isOrgConfigRepo(repo)) {
-    const org = orgPolicyRef(owner);
-    const orgText = textOf(org);
-    if ('unknown' in orgText) return unknown(orgText.unknown);
-    if (orgText.text !== null) chain.push({ ref: org, text: orgText.text });
-    source = 'org default';
+  const walk = walkPolicyFiles(owner, repo, readExtends);
+  let step = walk.next();
+  while (!step.done) {
+    const t = textOf(step.value);
+    if ('unknown' in t) return unknown(t.unknown);
+    step = walk.next(t.text);
   }
-  if (chain.length === 0) {
+  const files = step.value;
+  if (files.kind === 'none') {
     return {
       kind: 'resolved',
       repoPolicy: { kind: 'none', policy: policyForNone() },
       audit: auditPolicy('none', []),
     };
   }
-  for (;;) {
-    const step = nextExtends(chain, readExtends);
-    if (step.kind === 'done') break;
-    if (step.kind === 'error') return unreadable(step.message, source, used);
-    const t = textOf(step.target);
-    if ('unknown' in t) return unknown(t.unknown);
-    if (t.text === null) return unreadable(extendsTargetMissing(chain, step), source, used);
-    chain.push({ ref: step.target, text: t.text });
+  if (files.kind === 'error') {
+    return {
+      kind: 'resolved',
+      repoPolicy: { kind: 'unreadable', message: files.message },
+      audit: auditPolicy(files.found, dedupe(used)),
+    };
   }
-  const layers = chainLayers(chain);
-  // The org's file sets the floor, whether or not the repository's file extends it.
-  const orgRef = orgPolicyRef(owner);
-  let orgLayer = layers.find((l) => l.file.toLowerCase() === fileName(orgRef).toLowerCase());
-  if (!orgLayer && !isOrgConfigRepo(repo)) {
-    const t = textOf(orgRef);
+  const layers = chainLayers(files.chain);
+  const floor = orgFloorLayer(layers, owner, repo);
+  let orgLayer = floor.kind === 'layer' ? floor.layer : null;
+  if (floor.kind === 'read') {
+    const t = textOf(floor.ref);
     if ('unknown' in t) return unknown(t.unknown);
-    if (t.text !== null) orgLayer = { file: fileName(orgRef), text: t.text };
+    if (t.text !== null) orgLayer = { file: fileName(floor.ref), text: t.text };
   }
   // In the digest: the chain base first, then the org's file when it is not in the chain.
   const byFile = (file: string) => used.filter((u) => u.layer.file === file).slice(0, 1);
@@ -182,7 +170,7 @@ export function policyAtMerge(
     ...layers.flatMap((l) => byFile(l.file)),
     ...(orgLayer && !layers.some((l) => l.file === orgLayer.file) ? byFile(orgLayer.file) : []),
   ];
-  return settled(layers, orgLayer ?? null, owner, context, source, ordered);
+  return settled(layers, orgLayer, owner, context, files.found, ordered);
 }
 
 function historyRef(h: PolicyHistory): FileRef {
@@ -192,14 +180,6 @@ function historyRef(h: PolicyHistory): FileRef {
 
 function dedupe(used: Used[]): Used[] {
   return used.filter((u, i) => used.findIndex((o) => o.layer.file === u.layer.file) === i);
-}
-
-function unreadable(message: string, source: AuditPolicy['source'], used: Used[]): PolicyAtMerge {
-  return {
-    kind: 'resolved',
-    repoPolicy: { kind: 'unreadable', message },
-    audit: auditPolicy(source, dedupe(used)),
-  };
 }
 
 function settled(

@@ -12,14 +12,10 @@
 
 import {
   chainLayers,
-  extendsTargetMissing,
   fileKey,
   fileName,
-  isOrgConfigRepo,
-  nextExtends,
-  orgPolicyRef,
-  ownPolicyRef,
-  type ChainLink,
+  orgFloorLayer,
+  walkPolicyFiles,
   type FileRef,
   type ReadExtends,
 } from '../policy/extends-chain.js';
@@ -207,37 +203,25 @@ export async function loadPolicySource(
     orgText?: string | null | undefined;
   },
 ): Promise<PolicySource> {
-  const own = ownPolicyRef(owner, repo);
-  const read = (ref: FileRef) => readKnown(gh, ref, owner, opts.orgText, opts.cache);
-  const chain: ChainLink[] = [];
-  try {
-    const text = opts.repoText === undefined ? await readFile(gh, own, opts.cache) : opts.repoText;
-    if (text !== null) {
-      chain.push({ ref: own, text });
-    } else if (!isOrgConfigRepo(repo)) {
-      const shared = orgPolicyRef(owner);
-      const sharedText = await read(shared);
-      if (sharedText !== null) chain.push({ ref: shared, text: sharedText });
-    }
-  } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
-  }
-  if (chain.length === 0) return { kind: 'none' };
-
-  for (;;) {
-    const step = nextExtends(chain, opts.readExtends);
-    if (step.kind === 'done') break;
-    if (step.kind === 'error') return step;
+  const walk = walkPolicyFiles(owner, repo, opts.readExtends);
+  // The walk asks for the repository's own file first.
+  let step = walk.next();
+  let own = true;
+  while (!step.done) {
     let text: string | null;
     try {
-      text = await read(step.target);
+      if (!own) text = await readKnown(gh, step.value, owner, opts.orgText, opts.cache);
+      else if (opts.repoText !== undefined) text = opts.repoText;
+      else text = await readFile(gh, step.value, opts.cache);
     } catch (err) {
       return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
-    if (text === null) return { kind: 'error', message: extendsTargetMissing(chain, step) };
-    chain.push({ ref: step.target, text });
+    own = false;
+    step = walk.next(text);
   }
-  return { kind: 'layers', layers: chainLayers(chain) };
+  const files = step.value;
+  if (files.kind === 'chain') return { kind: 'layers', layers: chainLayers(files.chain) };
+  return files.kind === 'error' ? { kind: 'error', message: files.message } : files;
 }
 
 /**
@@ -252,13 +236,11 @@ export async function readOrgPolicy(
   cache?: PolicyFileCache,
   orgText?: string | null,
 ): Promise<{ kind: 'ok'; layer: PolicyLayer | null } | { kind: 'error'; message: string }> {
-  const ref = orgPolicyRef(owner);
-  const inChain = layers.find((l) => l.file.toLowerCase() === fileName(ref).toLowerCase());
-  if (inChain) return { kind: 'ok', layer: inChain };
-  if (isOrgConfigRepo(repo)) return { kind: 'ok', layer: null };
+  const floor = orgFloorLayer(layers, owner, repo);
+  if (floor.kind === 'layer') return { kind: 'ok', layer: floor.layer };
   try {
-    const text = await readKnown(gh, ref, owner, orgText, cache);
-    return { kind: 'ok', layer: text === null ? null : { file: fileName(ref), text } };
+    const text = await readKnown(gh, floor.ref, owner, orgText, cache);
+    return { kind: 'ok', layer: text === null ? null : { file: fileName(floor.ref), text } };
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }

@@ -144,3 +144,63 @@ export function extendsTargetMissing(
 export function chainLayers(chain: readonly ChainLink[]): { file: string; text: string }[] {
   return [...chain].reverse().map((c) => ({ file: fileName(c.ref), text: c.text }));
 }
+
+/** Where a walk of a repository's policy files ends. */
+export type PolicyFiles =
+  | { kind: 'none' }
+  /** `found`: whether the first file was the repository's own or the org's default. */
+  | { kind: 'chain'; chain: ChainLink[]; found: PolicyFound }
+  | { kind: 'error'; message: string; found: PolicyFound };
+
+export type PolicyFound = 'repository' | 'org default';
+
+/**
+ * Walks a repository's policy files: its own file, else the org's (except in the org's `.github`
+ * repository, whose own file is the org's), then each `_extends` target in turn. Yields each file
+ * to read and takes back its text, null when it does not exist; a caller whose read fails stops
+ * the walk there. The same walk serves the live files and their history at a past instant.
+ */
+export function* walkPolicyFiles(
+  owner: string,
+  repo: string,
+  readExtends: ReadExtends,
+): Generator<FileRef, PolicyFiles, string | null> {
+  const chain: ChainLink[] = [];
+  let found: PolicyFound = 'repository';
+  const own = ownPolicyRef(owner, repo);
+  const ownText = yield own;
+  if (ownText !== null) {
+    chain.push({ ref: own, text: ownText });
+  } else if (!isOrgConfigRepo(repo)) {
+    const org = orgPolicyRef(owner);
+    const orgText = yield org;
+    found = 'org default';
+    if (orgText !== null) chain.push({ ref: org, text: orgText });
+  }
+  if (chain.length === 0) return { kind: 'none' };
+  for (;;) {
+    const step = nextExtends(chain, readExtends);
+    if (step.kind === 'done') return { kind: 'chain', chain, found };
+    if (step.kind === 'error') return { ...step, found };
+    const text = yield step.target;
+    if (text === null) return { kind: 'error', message: extendsTargetMissing(chain, step), found };
+    chain.push({ ref: step.target, text });
+  }
+}
+
+/**
+ * The org's policy file, which sets the floor whether or not the repository's file extends it:
+ * the layer of `layers` that is that file; none in the org's own `.github` repository (whose file,
+ * when it has one, is in the chain); else the file to read.
+ */
+export function orgFloorLayer<L extends { file: string }>(
+  layers: readonly L[],
+  owner: string,
+  repo: string,
+): { kind: 'layer'; layer: L | null } | { kind: 'read'; ref: FileRef } {
+  const ref = orgPolicyRef(owner);
+  const inChain = layers.find((l) => l.file.toLowerCase() === fileName(ref).toLowerCase());
+  if (inChain) return { kind: 'layer', layer: inChain };
+  if (isOrgConfigRepo(repo)) return { kind: 'layer', layer: null };
+  return { kind: 'read', ref };
+}
