@@ -116,6 +116,11 @@ describe("the app's GraphQL documents against GitHub's schema", () => {
       }
       for (const m of text.matchAll(/\bauditQuery<[^>]*>\(\s*gh,\s*[^,]+,\s*([^\s,(]+)/g))
         sent.set(m[1]!, file);
+      // The merged pull requests' reader sends through its per-repository reader's query.
+      if (file.includes('/github/audit/')) {
+        for (const m of text.matchAll(/\bread\.query(?:<[^>]*>)?\(\s*[^,]+,\s*([^\s,(]+)/g))
+          sent.set(m[1]!, file);
+      }
       if (!file.includes('/github/queries/') && /\b(query|mutation)\s+[A-Z]\w*\s*[({]/.test(text))
         inline.push(file);
     }

@@ -29,6 +29,7 @@ import {
   type FollowUpAnswer,
   type MergedBatchAnswer,
 } from '../queries/audit.js';
+import type { Endpoints, RequestParameters } from '@octokit/types';
 import { auditQuery, auditRest, type OnRequest } from './requests.js';
 import { isPresent, toMergedFacts, unknownCoAuthors, type PullRequestRead } from './to-facts.js';
 
@@ -48,6 +49,44 @@ export interface ReadMergedOptions {
   accounts?: Map<string, string | null>;
 }
 
+/**
+ * One repository's reads: every query carries its owner and name, and every request is reported
+ * to the run's `onRequest`.
+ */
+interface RepoReader {
+  /** `owner/repo`. */
+  full: string;
+  query<T extends MergedBatchAnswer | FollowUpAnswer | CommitAuthorsAnswer>(
+    what: string,
+    query: string,
+    vars: Record<string, unknown>,
+  ): Promise<T>;
+  rest<R extends keyof Endpoints>(
+    what: string,
+    route: R,
+    params: Omit<RestParams<R>, 'owner' | 'repo'>,
+  ): Promise<Endpoints[R]['response']>;
+}
+
+type RestParams<R extends keyof Endpoints> = Endpoints[R]['parameters'] & RequestParameters;
+
+function repoReader(
+  gh: GitHubClient,
+  owner: string,
+  repo: string,
+  onRequest?: OnRequest,
+): RepoReader {
+  return {
+    full: `${owner}/${repo}`,
+    query: (what, query, vars) => auditQuery(gh, what, query, { owner, repo, ...vars }, onRequest),
+    rest: <R extends keyof Endpoints>(
+      what: string,
+      route: R,
+      params: Omit<RestParams<R>, 'owner' | 'repo'>,
+    ) => auditRest(gh, what, route, { owner, repo, ...params } as RestParams<R>, onRequest),
+  };
+}
+
 function instant(value: string | Date, name: string): number {
   const t = value instanceof Date ? value.getTime() : Date.parse(value);
   if (Number.isNaN(t)) throw new Error(`${name} is not a time: ${String(value)}`);
@@ -59,21 +98,15 @@ export async function* readMergedPullRequests(
   gh: GitHubClient,
   options: ReadMergedOptions,
 ): AsyncGenerator<MergedPullRequestFacts[]> {
-  const { owner, repo, onRequest } = options;
-  const full = `${owner}/${repo}`;
+  const read = repoReader(gh, options.owner, options.repo, options.onRequest);
+  const { full } = read;
   const since = instant(options.since, 'since');
   const until = options.until === undefined ? Infinity : instant(options.until, 'until');
   const accounts = options.accounts ?? new Map<string, string | null>();
   const what = `merged pull requests of ${full}`;
   let cursor: string | null = null;
   for (;;) {
-    const answer: MergedBatchAnswer = await auditQuery<MergedBatchAnswer>(
-      gh,
-      what,
-      MERGED_BATCH_QUERY,
-      { owner, repo, cursor },
-      onRequest,
-    );
+    const answer: MergedBatchAnswer = await read.query(what, MERGED_BATCH_QUERY, { cursor });
     const list = answer?.repository?.pullRequests;
     if (!list) fail(what, 'GitHub gave no list of pull requests');
     const reads: PullRequestRead[] = [];
@@ -89,9 +122,9 @@ export async function* readMergedPullRequests(
       reads.push(startRead(pr));
     }
     if (reads.length > 0) {
-      await readFollowUps(gh, owner, repo, reads, onRequest);
-      await readRenames(gh, owner, repo, reads, onRequest);
-      await readCoAuthors(gh, owner, repo, reads, accounts, onRequest);
+      await readFollowUps(read, reads);
+      await readRenames(read, reads);
+      await readCoAuthors(read, reads, accounts);
       yield reads.map((r) => toMergedFacts(full, r, accounts));
     }
     if (reachedSince || !list.pageInfo.hasNextPage) return;
@@ -128,37 +161,25 @@ function pendingOf(
 }
 
 /** Reads further pages of every cut list, {@link FOLLOW_UP_BATCH} pull requests a query. */
-async function readFollowUps(
-  gh: GitHubClient,
-  owner: string,
-  repo: string,
-  reads: PullRequestRead[],
-  onRequest: OnRequest | undefined,
-): Promise<void> {
+async function readFollowUps(read: RepoReader, reads: PullRequestRead[]): Promise<void> {
   const pending = new Map<PullRequestRead, Pending>();
   for (const r of reads) {
-    const p = pendingOf(r.raw, {}, `${owner}/${repo}#${r.raw.number}`);
+    const p = pendingOf(r.raw, {}, `${read.full}#${r.raw.number}`);
     if (Object.keys(p).length > 0) pending.set(r, p);
   }
   while (pending.size > 0) {
     const batch = [...pending.entries()].slice(0, FOLLOW_UP_BATCH);
     const wanted = batch.map(([, p]) => AUDIT_CONNECTIONS.filter((c) => p[c] !== undefined));
-    const vars: Record<string, unknown> = { owner, repo };
+    const vars: Record<string, unknown> = {};
     batch.forEach(([r, p], i) => {
       vars[`n${i}`] = r.raw.number;
       for (const c of wanted[i]!) vars[`${c}${i}`] = p[c];
     });
-    const what = `further pages of pull requests of ${owner}/${repo}`;
-    const answer = await auditQuery<FollowUpAnswer>(
-      gh,
-      what,
-      followUpQuery(wanted),
-      vars,
-      onRequest,
-    );
+    const what = `further pages of pull requests of ${read.full}`;
+    const answer = await read.query<FollowUpAnswer>(what, followUpQuery(wanted), vars);
     batch.forEach(([r, p], i) => {
       const page = answer?.repository?.[`p${i}`];
-      const label = `${owner}/${repo}#${r.raw.number}`;
+      const label = `${read.full}#${r.raw.number}`;
       if (!page) fail(what, `${label} was not found`);
       for (const c of wanted[i]!) if (!page[c]) fail(what, `GitHub gave no ${c} for ${label}`);
       r.commits.push(...(page.commits?.nodes ?? []).filter(isPresent).map((n) => n.commit));
@@ -176,26 +197,18 @@ async function readFollowUps(
  * Changed files with previous paths from REST for the pull requests that renamed or copied a
  * file (a rename away from a critical path must match the rule); GraphQL gives no previous path.
  */
-async function readRenames(
-  gh: GitHubClient,
-  owner: string,
-  repo: string,
-  reads: PullRequestRead[],
-  onRequest: OnRequest | undefined,
-): Promise<void> {
+async function readRenames(read: RepoReader, reads: PullRequestRead[]): Promise<void> {
   for (const r of reads) {
     if (!r.files.some((f) => f.changeType === 'RENAMED' || f.changeType === 'COPIED')) continue;
-    const what = `changed files of ${owner}/${repo}#${r.raw.number}`;
+    const what = `changed files of ${read.full}#${r.raw.number}`;
     const pages = Math.ceil(Math.min(r.raw.changedFiles, PR_FILES_CAP) / AUDIT_PAGE);
     const files: ChangedFile[] = [];
     for (let page = 1; page <= pages; page++) {
-      const res = await auditRest(
-        gh,
-        what,
-        'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
-        { owner, repo, pull_number: r.raw.number, per_page: AUDIT_PAGE, page },
-        onRequest,
-      );
+      const res = await read.rest(what, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+        pull_number: r.raw.number,
+        per_page: AUDIT_PAGE,
+        page,
+      });
       if (!Array.isArray(res.data)) fail(what, 'the answer is not a list of files');
       for (const f of res.data) {
         const file: ChangedFile = { path: f.filename };
@@ -211,26 +224,21 @@ async function readRenames(
 
 /** Asks GitHub which account each new co-author address is linked to, 100 commits a query. */
 async function readCoAuthors(
-  gh: GitHubClient,
-  owner: string,
-  repo: string,
+  read: RepoReader,
   reads: PullRequestRead[],
   accounts: Map<string, string | null>,
-  onRequest: OnRequest | undefined,
 ): Promise<void> {
   const unknown = [...unknownCoAuthors(reads, accounts)];
-  const what = `commit authors in ${owner}/${repo}`;
+  const what = `commit authors in ${read.full}`;
   for (let start = 0; start < unknown.length; start += AUDIT_PAGE) {
     const batch = unknown.slice(start, start + AUDIT_PAGE);
     const oids = [...new Set(batch.map(([, oid]) => oid))];
-    const vars: Record<string, unknown> = { owner, repo };
+    const vars: Record<string, unknown> = {};
     oids.forEach((oid, i) => (vars[`o${i}`] = oid));
-    const answer = await auditQuery<CommitAuthorsAnswer>(
-      gh,
+    const answer = await read.query<CommitAuthorsAnswer>(
       what,
       commitAuthorsByOidQuery(oids.length),
       vars,
-      onRequest,
     );
     const whole = new Set<string>();
     oids.forEach((oid, i) => {
