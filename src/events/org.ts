@@ -4,6 +4,7 @@
  */
 import type { Context, Probot } from 'probot';
 import { POLICY_PATH } from '../model/names.js';
+import { isOrgConfigRepo } from '../policy/extends-chain.js';
 import { mapBounded } from '../github/client.js';
 import { installationRepositories, openPullRequests } from '../github/locate.js';
 import { onEvents } from './guard.js';
@@ -57,7 +58,7 @@ async function onPush(rt: EventRuntime, context: Context<'push'>): Promise<void>
   const unsure = p.forced || (p.commits ?? []).length >= 20;
   if (!touched && !unsure) return;
   const { owner, repo } = context.repo();
-  if (repo.toLowerCase() === '.github' && p.organization) {
+  if (isOrgConfigRepo(repo) && p.organization) {
     // The org's policy: every repository that inherits or extends it may judge differently.
     await reevaluateOrg(rt, context, owner, 'push.org-policy-changed');
     return;

@@ -36,8 +36,6 @@ export interface PolicyLayer {
 export type PolicySource =
   { kind: 'none' } | { kind: 'layers'; layers: PolicyLayer[] } | { kind: 'error'; message: string };
 
-/** The repository that holds an organisation's shared configuration. */
-export { ORG_CONFIG_REPO };
 export {
   MAX_EXTENDS_DEPTH,
   parseExtendsTarget,
