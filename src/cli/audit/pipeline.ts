@@ -13,11 +13,9 @@ import { readPolicyHistories } from '../../github/audit/policy-history.js';
 import { policyTeams } from '../../github/policy-for-repo.js';
 import { readTeams } from '../../github/teams.js';
 import { parsePolicy } from '../../policy/load.js';
-import { POLICY_PATH } from '../../model/names.js';
+import { ORG_CONFIG_REPO, POLICY_PATH } from '../../model/names.js';
 import type { AuditProgress } from './progress.js';
 import { missingWindows, type AuditStore, type Window } from './store.js';
-
-export const ORG_CONFIG_REPO = '.github';
 
 export interface PipelineInput {
   gh: GitHubClient;
@@ -118,8 +116,15 @@ class Judging {
   }
 }
 
-/** Reads what the store lacks of `repo`'s window; resolves with the number of PRs read. */
-async function readRepo(input: PipelineInput, repo: string): Promise<number> {
+/**
+ * Reads what the store lacks of `repo`'s window; resolves with the number of PRs read. `accounts`
+ * (co-author address → account) is the run's, so that each address is asked about once a run.
+ */
+async function readRepo(
+  input: PipelineInput,
+  repo: string,
+  accounts: Map<string, string | null>,
+): Promise<number> {
   const { gh, org, store, progress, window } = input;
   const full = `${org}/${repo}`;
   let read = 0;
@@ -132,6 +137,7 @@ async function readRepo(input: PipelineInput, repo: string): Promise<number> {
       repo,
       since: w.since,
       until: w.until,
+      accounts,
     })) {
       store.savePage(full, batch, null);
       read += batch.length;
@@ -151,9 +157,10 @@ export async function readAndClassify(input: PipelineInput): Promise<number> {
   const { org, store, progress, window } = input;
   progress.start(input.repos.length);
   const fresh = new Set<string>();
+  const accounts = new Map<string, string | null>();
   let total = 0;
   for (const repo of input.repos) {
-    const read = await readRepo(input, repo);
+    const read = await readRepo(input, repo, accounts);
     if (read > 0) fresh.add(repo);
     total += read;
     progress.repoDone(`${org}/${repo}`, read);

@@ -101,6 +101,15 @@ describe('ai-governance audit on an org of known ground truth', () => {
     expect(fake.stats.writes).toBe(0);
   });
 
+  it('asks which account a co-author address is linked to once a run, not once per repository', () => {
+    // Claude co-authors pull requests in both acme/payments and acme/web.
+    const coAuthored = recs.filter((r) =>
+      r.evidence.some((e) => e.detail.includes('noreply@anthropic.com')),
+    );
+    expect(new Set(coAuthored.map((r) => r.repository))).toEqual(new Set([PAY, WEB]));
+    expect(first.byOperation['graphql AuditCommitAuthors']).toBe(1);
+  });
+
   it('leaves out merges before the window, and has every merge inside it once', () => {
     expect(recs.map((r) => `${r.repository}#${r.number}`).sort()).toEqual(
       [
