@@ -41,27 +41,48 @@ function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
+type Cell = string | number | boolean | null;
+
 interface Column {
   name: string;
-  value: (r: ChainedRecord) => string | number | boolean | null;
+  value: (r: ChainedRecord) => Cell;
+}
+
+/** The fields of `T` a column can show as they are: plain values, or lists of text. */
+type CellField<T> = {
+  [K in keyof T]-?: Exclude<T[K], undefined> extends Cell | readonly string[] ? K : never;
+}[keyof T] &
+  string;
+
+const snakeCase = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function cell(value: Cell | readonly string[] | undefined): Cell {
+  return Array.isArray(value) ? value.join(LIST) : ((value as Cell | undefined) ?? null);
+}
+
+/** Columns that show fields of the record as they are, each named by its field in snake case. */
+function fields(...names: CellField<ChainedRecord>[]): Column[] {
+  return names.map((f) => ({ name: snakeCase(f), value: (r) => cell(r[f]) }));
+}
+
+/** The same for a part of the record, named `<part>_<field>`; empty when the part is absent. */
+function partFields<P extends 'override' | 'policy' | 'check'>(
+  part: P,
+  ...names: CellField<NonNullable<ChainedRecord[P]>>[]
+): Column[] {
+  return names.map((f) => ({
+    name: `${part}_${snakeCase(f)}`,
+    value: (r) => {
+      const of = r[part] as Record<string, Cell | readonly string[]> | null | undefined;
+      return cell(of?.[f]);
+    },
+  }));
 }
 
 /** prs.csv's columns, in order; docs/audit.md describes each. */
 export const CSV_COLUMNS: readonly Column[] = [
-  { name: 'repository', value: (r) => r.repository },
-  { name: 'number', value: (r) => r.number },
-  { name: 'url', value: (r) => r.url },
-  { name: 'title', value: (r) => r.title },
-  { name: 'author', value: (r) => r.author },
-  { name: 'merged_at', value: (r) => r.mergedAt },
-  { name: 'merged_by', value: (r) => r.mergedBy },
-  { name: 'merge_commit', value: (r) => r.mergeCommit },
-  { name: 'head_sha', value: (r) => r.headSha },
-  { name: 'base_ref', value: (r) => r.baseRef },
-  { name: 'class', value: (r) => r.class },
-  { name: 'reason', value: (r) => r.reason },
-  { name: 'ai_assisted', value: (r) => r.aiAssisted },
-  { name: 'tools', value: (r) => r.tools.join(LIST) },
+  ...fields('repository', 'number', 'url', 'title', 'author', 'mergedAt', 'mergedBy'),
+  ...fields('mergeCommit', 'headSha', 'baseRef', 'class', 'reason', 'aiAssisted', 'tools'),
   { name: 'evidence_count', value: (r) => r.evidence.length },
   {
     name: 'evidence',
@@ -97,21 +118,10 @@ export const CSV_COLUMNS: readonly Column[] = [
     name: 'approvers_discounted',
     value: (r) => r.discounted.map((d) => `${d.login} (${d.reason})`).join(LIST),
   },
-  { name: 'override_label', value: (r) => r.override?.label ?? null },
-  { name: 'override_by', value: (r) => r.override?.by ?? null },
-  { name: 'override_at', value: (r) => r.override?.at ?? null },
-  { name: 'override_allowed', value: (r) => r.override?.allowed ?? null },
-  { name: 'policy_source', value: (r) => r.policy.source },
-  { name: 'policy_versions', value: (r) => r.policy.versions.join(LIST) },
-  { name: 'policy_digest', value: (r) => r.policy.digest },
-  { name: 'check_conclusion', value: (r) => r.check?.conclusion ?? null },
-  { name: 'check_title', value: (r) => r.check?.title ?? null },
-  { name: 'check_completed_at', value: (r) => r.check?.completedAt ?? null },
-  { name: 'bypassed_check', value: (r) => r.bypassedCheck },
-  { name: 'ready_for_review_at', value: (r) => r.readyForReviewAt },
-  { name: 'last_required_approval_at', value: (r) => r.lastRequiredApprovalAt },
-  { name: 'sha256', value: (r) => r.sha256 },
-  { name: 'previous', value: (r) => r.previous },
+  ...partFields('override', 'label', 'by', 'at', 'allowed'),
+  ...partFields('policy', 'source', 'versions', 'digest'),
+  ...partFields('check', 'conclusion', 'title', 'completedAt'),
+  ...fields('bypassedCheck', 'readyForReviewAt', 'lastRequiredApprovalAt', 'sha256', 'previous'),
 ];
 
 const FORMULA_START = /^[=+\-@\t\r]/;
