@@ -12,8 +12,12 @@ import { auditCommand } from '../src/cli/audit/command.js';
 import { generateAuditOrg } from '../src/fake-github/generate-org.js';
 import { startFakeGitHub, type FakeGitHub } from '../src/fake-github/server.js';
 import { FakeGitHubState } from '../src/fake-github/state.js';
-import { AUDIT_MERGED, AUDIT_REPOS, AUDIT_REQUEST_GOAL } from './audit.js';
 import type { GoalResult } from './report.js';
+
+export const AUDIT_REPOS = 200;
+export const AUDIT_MERGED = 10_000;
+/** The goal: at most this many requests for the 10,000 pull requests. */
+export const AUDIT_REQUEST_GOAL = 1_500;
 
 const TOKEN = 'bench';
 
@@ -23,6 +27,8 @@ export interface CommandRun {
   points: number;
   ms: number;
   records: number;
+  /** Requests by GraphQL operation or REST route. */
+  byRoute: Record<string, number>;
 }
 
 export interface AuditCommandBench {
@@ -52,6 +58,7 @@ async function runOnce(fake: FakeGitHub, args: string[], cwd: string): Promise<C
     points: fake.primary.spend(TOKEN, 'graphql', 0).state.used - pointsBefore,
     ms,
     records,
+    byRoute: fake.stats.byRoute(),
   };
 }
 
@@ -95,10 +102,18 @@ export function auditCommandGoal(a: AuditCommandBench): GoalResult {
   };
 }
 
+function byCount(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
 export function auditCommandLines(a: AuditCommandBench): string[] {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     `First run (fresh --db): ${a.first.requests} requests, ${a.first.points} GraphQL points, ${(a.first.requests / Math.max(1, a.first.records)).toFixed(3)} requests per PR, ${a.first.records.toLocaleString('en')} PRs reported, ${s(a.first.ms)} wall time.`,
     `Second run (same --db, nothing new): ${a.second.requests} requests, ${a.second.points} GraphQL points, ${a.second.records.toLocaleString('en')} PRs reported, ${s(a.second.ms)} wall time.`,
+    `First run's requests: ${byCount(a.first.byRoute)}.`,
   ];
 }
