@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { Outcome } from '../model/verdict.js';
 import { POLICY_PATH } from '../model/names.js';
 import { renderText } from '../render/text.js';
@@ -9,6 +8,7 @@ import {
   invalidPolicyJson,
   PolicyInvalidError,
 } from './check.js';
+import { commandArgsOrHelp } from './args.js';
 import { EXIT_FAIL_ON, EXIT_OK, type CliIo } from './io.js';
 
 const FAIL_ON: readonly Outcome[] = ['approval_required', 'error'];
@@ -71,25 +71,18 @@ function parseFailOn(specs: string[]): Set<Outcome> {
 }
 
 export function checkCommand(args: string[], io: CliIo): number {
-  const { values } = parseArgs({
-    args,
-    options: {
-      base: { type: 'string' },
-      head: { type: 'string' },
-      policy: { type: 'string' },
-      label: { type: 'string', multiple: true },
-      'label-by': { type: 'string' },
-      team: { type: 'string', multiple: true },
-      'fail-on': { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
+  const parsed = commandArgsOrHelp(args, io, CHECK_HELP, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    policy: { type: 'string' },
+    label: { type: 'string', multiple: true },
+    'label-by': { type: 'string' },
+    team: { type: 'string', multiple: true },
+    'fail-on': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
   });
-  if (values.help) {
-    io.stdout(CHECK_HELP);
-    return EXIT_OK;
-  }
+  if (!parsed) return EXIT_OK;
+  const { values } = parsed;
   const failOn = parseFailOn(values['fail-on'] ?? []);
   const labelBy = values['label-by']?.replace(/^@/, '');
   if (labelBy !== undefined && (values.label ?? []).length === 0) {

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parsePolicy } from '../policy/load.js';
 import { formatPolicyError } from '../model/policy.js';
 import { POLICY_PATH } from '../model/names.js';
 import { repoRoot } from './git.js';
 import { packageRoot } from './package-info.js';
+import { commandArgsOrHelp } from './args.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 export const EXAMPLES = ['minimal', 'strict'] as const;
@@ -35,15 +35,9 @@ export function exampleText(example: Example): string {
 }
 
 export function init(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { example: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    io.stdout(INIT_HELP);
-    return EXIT_OK;
-  }
+  const given = commandArgsOrHelp(args, io, INIT_HELP, { example: { type: 'string' } }, true);
+  if (!given) return EXIT_OK;
+  const { values, positionals } = given;
   const example = values.example ?? 'minimal';
   if (positionals.length > 0 || !(EXAMPLES as readonly string[]).includes(example)) {
     io.stderr(

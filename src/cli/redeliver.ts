@@ -6,11 +6,11 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { describeError, type GitHubClient } from '../github/client.js';
 import { redeliverFailed, type RedeliveryReport } from '../github/deliveries.js';
 import { parseDuration } from '../github/recovery-config.js';
 import { DEFAULT_RECOVERY } from '../github/recovery.js';
+import { commandArgsOrHelp } from './args.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 export const REDELIVER_HELP = `Usage: ai-governance redeliver [--since DURATION] [--dry-run] [--json]
@@ -60,20 +60,14 @@ export async function redeliverCommand(
   env: NodeJS.ProcessEnv = process.env,
   appClient: AppClientFactory = probotAppClient,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      since: { type: 'string', default: '1h' },
-      'max-attempts': { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const parsed = commandArgsOrHelp(args, io, REDELIVER_HELP, {
+    since: { type: 'string', default: '1h' },
+    'max-attempts': { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    io.stdout(REDELIVER_HELP);
-    return EXIT_OK;
-  }
+  if (!parsed) return EXIT_OK;
+  const { values } = parsed;
   let sinceMs: number;
   let maxAttempts: number;
   try {

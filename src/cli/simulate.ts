@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Verdict } from '../model/verdict.js';
 import { describeError } from '../github/client.js';
 import { judge, type Judged } from '../github/evaluate-pr.js';
@@ -17,6 +16,7 @@ import { POLICY_PATH } from '../model/names.js';
 import { checkConclusion, verdictTitle } from '../render/check.js';
 import { plainText } from '../render/escape.js';
 import { renderText } from '../render/text.js';
+import { commandArgs } from './args.js';
 import { CheckUsageError } from './check.js';
 import { apiUrlFrom, connect, CREDENTIALS_HELP, type Connection } from './connect.js';
 import { EXIT_OK, type CliIo } from './io.js';
@@ -56,10 +56,9 @@ interface SimulateOptions {
 }
 
 function parse(args: string[], env: NodeJS.ProcessEnv): SimulateOptions | 'help' {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = commandArgs(
     args,
-    allowPositionals: true,
-    options: {
+    {
       policy: { type: 'string' },
       'as-if-approved': { type: 'string', multiple: true },
       org: { type: 'string' },
@@ -67,9 +66,9 @@ function parse(args: string[], env: NodeJS.ProcessEnv): SimulateOptions | 'help'
       repo: { type: 'string', multiple: true },
       'api-url': { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
-  });
+    true,
+  );
   if (values.help) return 'help';
   const usage = (msg: string) => new CheckUsageError([`ai-governance simulate: ${msg}`]);
   let target: SimulateOptions['target'] = null;

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parsePolicy } from '../policy/load.js';
 import { formatPolicyError } from '../model/policy.js';
 import { POLICY_PATH } from '../model/names.js';
 import { repoRoot } from './git.js';
+import { commandArgsOrHelp } from './args.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 export const VALIDATE_HELP = `Usage: ai-governance validate [FILE]
@@ -17,15 +17,9 @@ Exit status: 0 valid, 2 invalid or unreadable.
 `;
 
 export function validate(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    io.stdout(VALIDATE_HELP);
-    return EXIT_OK;
-  }
+  const parsed = commandArgsOrHelp(args, io, VALIDATE_HELP, {}, true);
+  if (!parsed) return EXIT_OK;
+  const { positionals } = parsed;
   if (positionals.length > 1) {
     io.stderr(`ai-governance validate: give at most one file\n\n${VALIDATE_HELP}`);
     return EXIT_USAGE;

@@ -4,7 +4,7 @@
  */
 
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
+import { commandArgsOrHelp } from '../cli/args.js';
 import { formatPolicyError } from '../model/policy.js';
 import { DEMO_POLICY, DemoInterrupted, DemoPolicyError, runDemo } from './demo.js';
 
@@ -55,20 +55,15 @@ async function waitForEnter(
 }
 
 export async function demoCommand(args: string[], io: DemoIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = commandArgsOrHelp(
     args,
-    options: {
-      policy: { type: 'string' },
-      step: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    io.stdout(DEMO_HELP);
-    return 0;
-  }
+    io,
+    DEMO_HELP,
+    { policy: { type: 'string' }, step: { type: 'boolean' }, out: { type: 'string' } },
+    true,
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length > 0) {
     io.stderr(`ai-governance demo: unexpected argument '${positionals[0]}'\n\n${DEMO_HELP}`);
     return 2;

@@ -3,8 +3,8 @@
  * turned into absolute paths and instants. Nothing here reads GitHub or the disk.
  */
 import { resolve, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { POLICY_PATH } from '../../model/names.js';
+import { commandArgs } from '../args.js';
 import { CheckUsageError } from '../check.js';
 import { apiUrlFrom, CREDENTIALS_HELP } from '../connect.js';
 
@@ -105,10 +105,9 @@ export function parseAuditArgs(
   cwd: string,
   now: Date,
 ): AuditOptions | 'help' {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = commandArgs(
     args,
-    allowPositionals: true,
-    options: {
+    {
       org: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
@@ -119,9 +118,9 @@ export function parseAuditArgs(
       'fail-on': { type: 'string' },
       'sign-key': { type: 'string' },
       'api-url': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-  });
+    true,
+  );
   if (values.help) return 'help';
   if (positionals.length > 0)
     throw usage(`unknown subcommand '${positionals[0]}' (the one there is: audit verify DIR)`);

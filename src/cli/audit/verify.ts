@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { REPORT_FILES } from '../../audit/export.js';
 import { verifyReport } from '../../audit/verify.js';
+import { commandArgsOrHelp } from '../args.js';
 import { EXIT_FAIL_ON, EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
 
 export const AUDIT_VERIFY_HELP = `Usage: ai-governance audit verify DIR [--pub KEY]
@@ -24,15 +24,9 @@ function readIfThere(path: string): string | null {
 }
 
 export function auditVerifyCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { pub: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    io.stdout(AUDIT_VERIFY_HELP);
-    return EXIT_OK;
-  }
+  const parsed = commandArgsOrHelp(args, io, AUDIT_VERIFY_HELP, { pub: { type: 'string' } }, true);
+  if (!parsed) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     io.stderr(`ai-governance audit verify: name one report folder\n\n${AUDIT_VERIFY_HELP}`);
     return EXIT_USAGE;
