@@ -175,77 +175,81 @@ function approvalSection(s: AuditSummary): string {
   return `<h2>Approval time</h2><p class="note">From ready for review to the last required approval.</p>${body}`;
 }
 
+/** A column of a table of pull requests: its heading and the cell (HTML) of a record. */
+type PrColumn = [heading: string, cell: (r: AuditRecord) => string];
+
+const MERGED_BY: PrColumn = ['Merged by', (r) => login(r.mergedBy)];
+const MERGED: PrColumn = ['Merged', (r) => esc(day(r.mergedAt))];
+const CLASS: PrColumn = ['Class', (r) => esc(classLabel(r.class))];
+
+/**
+ * A section that lists pull requests: its heading with their count, an optional note, and a
+ * table of one row each, the pull request and its title first, then `columns`.
+ */
+function prSection(
+  heading: string,
+  id: string,
+  records: readonly AuditRecord[],
+  columns: readonly PrColumn[],
+  note = '',
+): string {
+  const rows = records.map((r) => [prLink(r), esc(r.title), ...columns.map(([, cell]) => cell(r))]);
+  const head = ['PR', 'Title', ...columns.map(([h]) => h)];
+  return `<h2>${esc(heading)} (${records.length})</h2>${note}${table(head, rows, 'None.', id)}`;
+}
+
 function violationsSection(s: AuditSummary): string {
-  const rows = s.violations.map((r) => [
-    prLink(r),
-    esc(r.title),
-    login(r.mergedBy),
-    esc(day(r.mergedAt)),
-    shortfalls(r)
-      .map(
-        (q) =>
-          `${esc(q.rule)}: needs ${q.approvals} from ${q.reviewers.length ? q.reviewers.map(esc).join(' or ') : 'reviewers with write access'}, had ${q.had}`,
-      )
-      .join('<br>') || esc(r.reason),
-    r.discounted.map((d) => esc(d.detail || `@${d.login}: ${d.reason}`)).join('<br>') || '–',
+  return prSection('Merged without the required approval', 'violations', s.violations, [
+    MERGED_BY,
+    MERGED,
+    [
+      'Missing',
+      (r) =>
+        shortfalls(r)
+          .map(
+            (q) =>
+              `${esc(q.rule)}: needs ${q.approvals} from ${q.reviewers.length ? q.reviewers.map(esc).join(' or ') : 'reviewers with write access'}, had ${q.had}`,
+          )
+          .join('<br>') || esc(r.reason),
+    ],
+    [
+      'Reviews not counted',
+      (r) =>
+        r.discounted.map((d) => esc(d.detail || `@${d.login}: ${d.reason}`)).join('<br>') || '–',
+    ],
   ]);
-  return (
-    `<h2>Merged without the required approval (${s.violations.length})</h2>` +
-    table(
-      ['PR', 'Title', 'Merged by', 'Merged', 'Missing', 'Reviews not counted'],
-      rows,
-      'None.',
-      'violations',
-    )
-  );
 }
 
 function overridesSection(s: AuditSummary): string {
-  const rows = s.overrides.map((r) => [
-    prLink(r),
-    esc(r.title),
-    r.override ? esc(r.override.label) : '',
-    login(r.override?.by),
-    esc(minute(r.override?.at)),
-    esc(classLabel(r.class)),
+  return prSection('Overrides', 'overrides', s.overrides, [
+    ['Label', (r) => (r.override ? esc(r.override.label) : '')],
+    ['Applied by', (r) => login(r.override?.by)],
+    ['When', (r) => esc(minute(r.override?.at))],
+    CLASS,
   ]);
-  return (
-    `<h2>Overrides (${s.overrides.length})</h2>` +
-    table(['PR', 'Title', 'Label', 'Applied by', 'When', 'Class'], rows, 'None.', 'overrides')
-  );
 }
 
 function bypassedSection(s: AuditSummary): string {
-  const rows = s.bypassed.map((r) => [
-    prLink(r),
-    esc(r.title),
-    login(r.mergedBy),
-    esc(day(r.mergedAt)),
-    esc(r.check ? (r.check.conclusion ?? 'not completed') : 'no check'),
-    esc(classLabel(r.class)),
-  ]);
   const note =
     s.bypassedCount > s.bypassed.length
       ? `<p class="note">${s.bypassedCount} merges in all went around the check; listed are those that were AI-assisted and critical or could not be judged.</p>`
       : '';
-  return (
-    `<h2>Merged around the check (${s.bypassed.length})</h2>${note}` +
-    table(
-      ['PR', 'Title', 'Merged by', 'Merged', 'Check on head', 'Class'],
-      rows,
-      'None.',
-      'bypassed',
-    )
+  const check: PrColumn = [
+    'Check on head',
+    (r) => esc(r.check ? (r.check.conclusion ?? 'not completed') : 'no check'),
+  ];
+  return prSection(
+    'Merged around the check',
+    'bypassed',
+    s.bypassed,
+    [MERGED_BY, MERGED, check, CLASS],
+    note,
   );
 }
 
 function unknownSection(records: readonly AuditRecord[]): string {
   const unknown = records.filter((r) => r.class === 'unknown');
-  const rows = unknown.map((r) => [prLink(r), esc(r.title), esc(r.reason)]);
-  return (
-    `<h2>Could not be judged (${unknown.length})</h2>` +
-    table(['PR', 'Title', 'Why'], rows, 'None.', 'unknown')
-  );
+  return prSection('Could not be judged', 'unknown', unknown, [['Why', (r) => esc(r.reason)]]);
 }
 
 function integritySection(records: readonly AuditRecord[], meta: AuditPageMeta): string {
