@@ -23,12 +23,12 @@ import {
   commitAuthorsByOidQuery,
   followUpQuery,
   type AuditConnection,
-  type AuditPageInfo,
   type AuditPullRequest,
   type CommitAuthorsAnswer,
   type FollowUpAnswer,
   type MergedBatchAnswer,
 } from '../queries/audit.js';
+import type { PageInfoForward } from '../queries/common.js';
 import type { Endpoints, RequestParameters } from '@octokit/types';
 import { auditQuery, auditRest, type OnRequest } from './requests.js';
 import { isPresent, toMergedFacts, unknownCoAuthors, type PullRequestRead } from './to-facts.js';
@@ -148,7 +148,7 @@ function startRead(raw: AuditPullRequest): PullRequestRead {
 type Pending = Partial<Record<AuditConnection, string>>;
 
 function pendingOf(
-  page: Partial<Record<AuditConnection, { pageInfo: AuditPageInfo } | null>>,
+  page: Partial<Record<AuditConnection, { pageInfo: PageInfoForward } | null>>,
   previous: Pending,
   what: string,
 ): Pending {

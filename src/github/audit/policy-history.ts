@@ -12,12 +12,12 @@ import {
   HISTORY_REPOS,
   POLICY_HISTORY_QUERY,
   policyHistoriesQuery,
-  type AuditPageInfo,
   type HistoryCommit,
   type PolicyHistoriesAnswer,
   type PolicyHistoryAnswer,
   type RepositoryHistory,
 } from '../queries/audit.js';
+import type { PageInfoForward } from '../queries/common.js';
 import { auditQuery, type OnRequest } from './requests.js';
 import { isPresent } from './to-facts.js';
 
@@ -46,7 +46,7 @@ function version(path: string, c: HistoryCommit): PolicyVersion {
   return out;
 }
 
-type Page = { pageInfo: AuditPageInfo; nodes: (HistoryCommit | null)[] | null };
+type Page = { pageInfo: PageInfoForward; nodes: (HistoryCommit | null)[] | null };
 
 /** A repository's history page from its answer; null when it has no default branch. */
 function pageOf(repository: RepositoryHistory, what: string): Page | null {

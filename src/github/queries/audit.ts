@@ -1,5 +1,15 @@
 import { PAGE_MAX } from '../../model/github.js';
 import { CHECK_NAME } from '../../model/names.js';
+import {
+  ACTOR,
+  FORWARD,
+  GIT_ACTOR,
+  aliased,
+  inRepository,
+  type PageInfoForward,
+  type RawActor,
+  type RawGitActor,
+} from './common.js';
 
 /**
  * The GraphQL documents the audit reads merged pull requests and policy histories with, and the
@@ -29,45 +39,29 @@ export const HEAD_RUNS = 5;
 // ---------------------------------------------------------------------------------------------
 // Answer shapes
 
-export interface AuditPageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-export interface AuditActor {
-  __typename: string;
-  login: string;
-}
-
-export interface AuditGitActor {
-  name: string | null;
-  email: string | null;
-  user: { login: string } | null;
-}
-
 export interface AuditCommit {
   oid: string;
   message: string;
-  author: AuditGitActor | null;
-  committer: AuditGitActor | null;
+  author: RawGitActor | null;
+  committer: RawGitActor | null;
 }
 
 export interface AuditCommits {
   totalCount: number;
-  pageInfo: AuditPageInfo;
+  pageInfo: PageInfoForward;
   nodes: ({ commit: AuditCommit } | null)[] | null;
 }
 
 export interface AuditFiles {
   totalCount: number;
-  pageInfo: AuditPageInfo;
+  pageInfo: PageInfoForward;
   nodes: ({ path: string; changeType: string } | null)[] | null;
 }
 
 export interface AuditReview {
   id: string;
   databaseId: number | null;
-  author: AuditActor | null;
+  author: RawActor | null;
   authorCanPushToRepository: boolean;
   state: string;
   submittedAt: string | null;
@@ -76,7 +70,7 @@ export interface AuditReview {
 
 export interface AuditReviews {
   totalCount: number;
-  pageInfo: AuditPageInfo;
+  pageInfo: PageInfoForward;
   nodes: (AuditReview | null)[] | null;
 }
 
@@ -86,13 +80,13 @@ export interface AuditTimelineItem {
   /** The event's node id (labels): the app's head record names the override's by it. */
   id?: string;
   createdAt?: string;
-  actor?: AuditActor | null;
+  actor?: RawActor | null;
   label?: { name: string };
 }
 
 export interface AuditTimeline {
   totalCount: number;
-  pageInfo: AuditPageInfo;
+  pageInfo: PageInfoForward;
   nodes: (AuditTimelineItem | null)[] | null;
 }
 
@@ -136,8 +130,8 @@ export interface AuditPullRequest {
   headRefName: string;
   headRefOid: string;
   baseRefName: string;
-  author: AuditActor | null;
-  mergedBy: AuditActor | null;
+  author: RawActor | null;
+  mergedBy: RawActor | null;
   mergeCommit: { oid: string } | null;
   changedFiles: number;
   headCommit: AuditHeadCommit | null;
@@ -157,7 +151,7 @@ export interface MergedBatchAnswer {
   rateLimit: AuditRateLimit | null;
   repository: {
     pullRequests: {
-      pageInfo: AuditPageInfo;
+      pageInfo: PageInfoForward;
       nodes: (AuditPullRequest | null)[] | null;
     };
   } | null;
@@ -190,7 +184,7 @@ export interface CommitAuthorsAnswer {
     {
       __typename: string;
       oid?: string;
-      authors?: { pageInfo: AuditPageInfo; nodes: (AuditGitActor | null)[] | null };
+      authors?: { pageInfo: PageInfoForward; nodes: (RawGitActor | null)[] | null };
     } | null
   > | null;
 }
@@ -215,7 +209,7 @@ export interface PolicyHistoryAnswer {
       name: string;
       target: {
         __typename: string;
-        history?: { pageInfo: AuditPageInfo; nodes: (HistoryCommit | null)[] | null };
+        history?: { pageInfo: PageInfoForward; nodes: (HistoryCommit | null)[] | null };
       } | null;
     } | null;
   } | null;
@@ -225,9 +219,6 @@ export interface PolicyHistoryAnswer {
 // Documents
 
 const RATE = 'rateLimit { cost remaining resetAt }';
-const ACTOR = '{ __typename login }';
-const GIT_ACTOR = '{ name email user { login } }';
-const FORWARD = 'pageInfo { hasNextPage endCursor }';
 const TIMELINE_ACTOR = `createdAt actor ${ACTOR}`;
 
 function selection(name: AuditConnection, cursor: string | null): string {
@@ -290,9 +281,7 @@ export function followUpQuery(wanted: readonly (readonly AuditConnection[])[]): 
   });
   return `query AuditPullRequestPages($owner: String!, $repo: String!, ${vars.join(', ')}) {
   ${RATE}
-  repository(owner: $owner, name: $repo) {
-    ${fields.join('\n    ')}
-  }
+  ${inRepository(fields)}
 }`;
 }
 
@@ -310,29 +299,21 @@ export function commitAuthorsByOidQuery(count: number): string {
   );
   return `query AuditCommitAuthors($owner: String!, $repo: String!, ${vars}) {
   ${RATE}
-  repository(owner: $owner, name: $repo) {
-    ${fields.join('\n    ')}
-  }
+  ${inRepository(fields)}
 }`;
-}
-
-/** The variables and fields of a query that asks for `count` aliased copies of one field. */
-function aliased(
-  count: number,
-  none: string,
-  variable: (i: number) => string,
-  field: (i: number) => string,
-): { vars: string; fields: string[] } {
-  if (count < 1) throw new Error(none);
-  const at = Array.from({ length: count }, (_, i) => i);
-  return { vars: at.map(variable).join(', '), fields: at.map(field) };
 }
 
 /** Versions of a policy file per page of its history (each with the file's text). */
 export const HISTORY_PAGE = 50;
 
-const HISTORY_NODE =
-  '{ oid committedDate file(path: $path) { object { __typename ... on Blob { text isTruncated isBinary } } } }';
+/**
+ * The policy file's history on a repository's default branch, a page of {@link HISTORY_PAGE}
+ * versions from `after` (a variable) or from the newest, each with the file's text.
+ */
+function branchHistory(after: string | null): string {
+  const from = after ? `, after: ${after}` : '';
+  return `defaultBranchRef { name target { __typename ... on Commit { history(path: $path, first: ${HISTORY_PAGE}${from}) { ${FORWARD} nodes { oid committedDate file(path: $path) { object { __typename ... on Blob { text isTruncated isBinary } } } } } } } }`;
+}
 
 /**
  * A file's history on the default branch, newest first, with its text after each commit (no
@@ -340,20 +321,7 @@ const HISTORY_NODE =
  */
 export const POLICY_HISTORY_QUERY = `query AuditPolicyHistory($owner: String!, $repo: String!, $path: String!, $cursor: String) {
   ${RATE}
-  repository(owner: $owner, name: $repo) {
-    defaultBranchRef {
-      name
-      target {
-        __typename
-        ... on Commit {
-          history(path: $path, first: ${HISTORY_PAGE}, after: $cursor) {
-            ${FORWARD}
-            nodes ${HISTORY_NODE}
-          }
-        }
-      }
-    }
-  }
+  ${inRepository([branchHistory('$cursor')])}
 }`;
 
 /** Repositories whose policy histories one {@link policyHistoriesQuery} reads. */
@@ -378,8 +346,7 @@ export function policyHistoriesQuery(count: number): string {
     count,
     'policyHistoriesQuery needs at least one repository',
     (i) => `$r${i}: String!`,
-    (i) =>
-      `r${i}: repository(owner: $owner, name: $r${i}) { defaultBranchRef { name target { __typename ... on Commit { history(path: $path, first: ${HISTORY_PAGE}) { ${FORWARD} nodes ${HISTORY_NODE} } } } } }`,
+    (i) => `r${i}: repository(owner: $owner, name: $r${i}) { ${branchHistory(null)} }`,
   );
   return `query AuditPolicyHistories($owner: String!, $path: String!, ${vars}) {
   ${RATE}

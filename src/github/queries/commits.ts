@@ -4,7 +4,8 @@ import {
   FORWARD,
   GIT_ACTOR,
   PAGE_SIZE,
-  range,
+  aliased,
+  inRepository,
   type ForwardPage,
   type RawGitActor,
 } from './common.js';
@@ -33,28 +34,28 @@ export interface CommitObjectsAnswer {
 
 /** Reads commits by sha (aliases c0..c{n-1}, variables $o0..), for commits the PR list did not hold. */
 export function commitsByOidQuery(count: number): string {
-  const vars = range(count).map((i) => `$o${i}: GitObjectID!`);
-  const fields = range(count).map(
+  const { vars, fields } = aliased(
+    count,
+    'commitsByOidQuery needs at least one commit',
+    (i) => `$o${i}: GitObjectID!`,
     (i) => `c${i}: object(oid: $o${i}) { __typename ...CommitFacts }`,
   );
-  return `query CommitsByOid($owner: String!, $repo: String!, ${vars.join(', ')}) {
-  repository(owner: $owner, name: $repo) {
-    ${fields.join('\n    ')}
-  }
+  return `query CommitsByOid($owner: String!, $repo: String!, ${vars}) {
+  ${inRepository(fields)}
 }
 ${COMMIT_FRAGMENT}`;
 }
 
 /** Reads further pages of co-authors of several commits at once (variables $o{i} sha, $a{i} cursor). */
 export function commitAuthorsQuery(count: number): string {
-  const vars = range(count).map((i) => `$o${i}: GitObjectID!, $a${i}: String!`);
-  const fields = range(count).map(
+  const { vars, fields } = aliased(
+    count,
+    'commitAuthorsQuery needs at least one commit',
+    (i) => `$o${i}: GitObjectID!, $a${i}: String!`,
     (i) =>
       `c${i}: object(oid: $o${i}) { __typename ... on Commit { oid authors(first: ${PAGE_SIZE}, after: $a${i}) { ${FORWARD} nodes ${GIT_ACTOR} } } }`,
   );
-  return `query CommitAuthors($owner: String!, $repo: String!, ${vars.join(', ')}) {
-  repository(owner: $owner, name: $repo) {
-    ${fields.join('\n    ')}
-  }
+  return `query CommitAuthors($owner: String!, $repo: String!, ${vars}) {
+  ${inRepository(fields)}
 }`;
 }

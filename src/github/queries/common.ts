@@ -48,6 +48,27 @@ export const FORWARD = 'pageInfo { hasNextPage endCursor }';
 export const BACKWARD = 'pageInfo { hasPreviousPage startCursor }';
 
 /** 0, 1, ..., n-1: the aliases of a batched query. */
-export function range(n: number): number[] {
+function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * The variables and fields of a query that asks for `count` aliased copies of one field; `none`
+ * is the error when there are none (a query without them would not be valid).
+ */
+export function aliased(
+  count: number,
+  none: string,
+  variable: (i: number) => string,
+  field: (i: number) => string,
+): { vars: string; fields: string[] } {
+  if (count < 1) throw new Error(none);
+  return { vars: range(count).map(variable).join(', '), fields: range(count).map(field) };
+}
+
+/** The query's repository (variables `$owner` and `$repo`) with `fields` under it. */
+export function inRepository(fields: readonly string[]): string {
+  return `repository(owner: $owner, name: $repo) {
+    ${fields.join('\n    ')}
+  }`;
 }

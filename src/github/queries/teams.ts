@@ -1,5 +1,5 @@
 /** The members of an org's teams, several teams a query, and the list of its teams. */
-import { FORWARD, PAGE_SIZE, range, type ForwardPage } from './common.js';
+import { FORWARD, PAGE_SIZE, aliased, type ForwardPage } from './common.js';
 
 export interface RawTeam {
   slug: string;
@@ -22,12 +22,14 @@ export interface OrgTeamsAnswer {
  * `membership: ALL` includes members of child teams, as GitHub's team review requests do.
  */
 export function teamMembersQuery(count: number): string {
-  const vars = range(count).map((i) => `$s${i}: String!, $c${i}: String`);
-  const fields = range(count).map(
+  const { vars, fields } = aliased(
+    count,
+    'teamMembersQuery needs at least one team',
+    (i) => `$s${i}: String!, $c${i}: String`,
     (i) =>
       `t${i}: team(slug: $s${i}) { slug members(first: ${PAGE_SIZE}, after: $c${i}, membership: ALL) { ${FORWARD} nodes { login } } }`,
   );
-  return `query TeamMembers($org: String!, ${vars.join(', ')}) {
+  return `query TeamMembers($org: String!, ${vars}) {
   organization(login: $org) {
     ${fields.join('\n    ')}
   }
