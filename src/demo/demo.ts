@@ -16,7 +16,8 @@ import type { Policy, PolicyError } from '../model/policy.js';
 import { startHarness, throwawayKeys, type Harness } from './harness.js';
 import { auditStep } from './audit-step.js';
 import { simulateStep } from './simulate-step.js';
-import { blocksToText, markdownToText, parseMarkdown, terminalSafe } from './markdown.js';
+import { parseMarkdown } from './markdown.js';
+import { blocksToText, markdownToText, terminalSafe } from './terminal-text.js';
 import { renderPage } from './page.js';
 import type { DemoAudit, DemoResult, StepResult } from './result.js';
 import {

@@ -14,12 +14,8 @@ import {
 } from '../../src/demo/demo.js';
 import type { DemoResult, StepResult } from '../../src/demo/result.js';
 import type { Harness } from '../../src/demo/harness.js';
-import {
-  blocksToText,
-  markdownToText,
-  parseMarkdown,
-  type Block,
-} from '../../src/demo/markdown.js';
+import { parseMarkdown, type Block } from '../../src/demo/markdown.js';
+import { blocksToText, markdownToText } from '../../src/demo/terminal-text.js';
 import { STORY } from '../../src/demo/story.js';
 import { parseHistory } from '../../src/render/comment.js';
 import { COMMENT_MARKER } from '../../src/model/names.js';

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  displayWidth,
-  markdownToHtml,
-  markdownToText,
-  parseMarkdown,
-  terminalSafe,
-} from '../../src/demo/markdown.js';
+import { markdownToHtml, parseMarkdown } from '../../src/demo/markdown.js';
+import { displayWidth, markdownToText, terminalSafe } from '../../src/demo/terminal-text.js';
 import { codeSpan, escapeInline, neutraliseMarkers, plainText } from '../../src/render/escape.js';
 import { escapeHtml } from '../../src/render/html.js';
 
