@@ -9,53 +9,19 @@
  */
 
 import { describeError, type GitHubClient } from './client.js';
-import { RECONCILE_PAGE, RECONCILE_QUERY } from './queries/open-pull-requests.js';
+import {
+  RECONCILE_PAGE,
+  RECONCILE_QUERY,
+  type RawReconcilePullRequest,
+  type RawReconcileRun,
+  type ReconcileAnswer,
+} from './queries/open-pull-requests.js';
+import type { RawActor } from './queries/common.js';
 import { CHECK_NAME } from '../model/names.js';
 import { PAGE_MAX } from '../model/github.js';
 import type { EvaluationReport, Target } from './evaluation.js';
 
-interface RawActor {
-  __typename: string;
-  login: string;
-}
-
-interface RawTimelineItem {
-  __typename: string;
-  submittedAt?: string | null;
-  createdAt?: string;
-  author?: RawActor | null;
-  actor?: RawActor | null;
-}
-
-export interface RawReconcilePullRequest {
-  number: number;
-  headRefOid: string;
-  lastEditedAt: string | null;
-  commits: {
-    nodes: {
-      commit: {
-        oid: string;
-        checkSuites: {
-          nodes: {
-            checkRuns: {
-              nodes: { status: string; startedAt: string | null; completedAt: string | null }[];
-            } | null;
-          }[];
-        } | null;
-      };
-    }[];
-  };
-  timelineItems: { nodes: (RawTimelineItem | null)[] };
-}
-
-interface ReconcileAnswer {
-  repository: {
-    pullRequests: {
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: RawReconcilePullRequest[];
-    };
-  } | null;
-}
+export type { RawReconcilePullRequest };
 
 export type StaleReason = 'missing' | 'in_progress' | 'older_than_activity';
 
@@ -91,15 +57,16 @@ export function staleness(
   botLogin: string,
   slackMs = CLOCK_SLACK_MS,
 ): Staleness | null {
-  const head = pr.commits.nodes[0]?.commit;
-  const runs =
+  const head = pr.commits.nodes?.[0]?.commit;
+  // A suite or run GitHub gave as null is one whose state is unknown: taken as not completed.
+  const runs: (RawReconcileRun | null)[] =
     head && head.oid === pr.headRefOid
-      ? (head.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns?.nodes ?? [])
+      ? (head.checkSuites?.nodes ?? []).flatMap((s) => (s ? (s.checkRuns?.nodes ?? []) : [null]))
       : [];
   const bot = botLogin.toLowerCase();
   const times: string[] = [];
   if (pr.lastEditedAt) times.push(pr.lastEditedAt);
-  for (const item of pr.timelineItems.nodes) {
+  for (const item of pr.timelineItems.nodes ?? []) {
     if (!item) continue;
     if (login(item.actor ?? item.author) === bot) continue;
     const at = item.submittedAt ?? item.createdAt;
@@ -107,10 +74,10 @@ export function staleness(
   }
   const activityAt = latest(times);
   if (runs.length === 0) return { reason: 'missing', checkAt: null, activityAt };
-  if (runs.some((r) => r.status !== 'COMPLETED' || !r.completedAt)) {
+  if (runs.some((r) => !r || r.status !== 'COMPLETED' || !r.completedAt)) {
     return { reason: 'in_progress', checkAt: null, activityAt };
   }
-  const checkAt = latest(runs.map((r) => r.completedAt!));
+  const checkAt = latest(runs.map((r) => r!.completedAt!));
   if (activityAt && checkAt && Date.parse(activityAt) >= Date.parse(checkAt) - slackMs) {
     return { reason: 'older_than_activity', checkAt, activityAt };
   }
@@ -230,8 +197,14 @@ export async function reconcile(
           });
           const conn = answer.repository?.pullRequests;
           if (!conn) break;
+          if (!conn.nodes) throw new Error('GitHub gave no list of open pull requests');
           report.openPullRequests += conn.nodes.length;
           for (const pr of conn.nodes) {
+            if (!pr) {
+              // A pull request GitHub gave as null has no number to judge it by: said, not passed.
+              report.errors.push(`${owner}/${r.name}: GitHub gave an open pull request as null`);
+              continue;
+            }
             const stale = staleness(pr, botLogin);
             if (!stale) continue;
             work.push({

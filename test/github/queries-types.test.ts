@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { CommitObjectsAnswer } from '../../src/github/queries/commits.js';
 import type { ForcePushesPageAnswer } from '../../src/github/queries/force-pushes.js';
 import type { MergeQueueAnswer } from '../../src/github/queries/merge-queue.js';
+import type { ReconcileAnswer } from '../../src/github/queries/open-pull-requests.js';
 import type {
   PullRequestHeadAnswer,
   PullRequestPageAnswer,
@@ -90,13 +91,14 @@ type ObjectProblems<R, S, Path extends string> = {
 type Repository = Defined<GitHub.Query['repository']>;
 
 describe("the GraphQL answer types against GitHub's schema", () => {
-  it('the snapshot, page, commit and team answers select only what GitHub has', () => {
+  it('the snapshot, page, commit, team and reconcile answers select only what GitHub has', () => {
     expectTypeOf<Problems<SnapshotAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<PullRequestPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<PullRequestHeadAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<ForcePushesPageAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<OrgTeamsAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     expectTypeOf<Problems<MergeQueueAnswer, GitHub.Query>>().toEqualTypeOf<never>();
+    expectTypeOf<Problems<ReconcileAnswer, GitHub.Query>>().toEqualTypeOf<never>();
     // Aliased objects c0, c1, ... and teams t0, t1, ...
     // (their fields are read in fragments on Commit, their __typename on any GitObject)
     type CommitObject = Defined<CommitObjectsAnswer['repository']>[string];

@@ -58,6 +58,19 @@ describe('staleness', () => {
     });
   });
 
+  it('re-judges a head whose check suite or run GitHub gave as null (its state is unknown)', () => {
+    const suite = (nodes: ({ checkRuns: null } | null)[]) => ({
+      commits: { nodes: [{ commit: { oid: HEAD, checkSuites: { nodes } } }] },
+    });
+    expect(staleness(pr(done(T), [], suite([null])), BOT)).toMatchObject({
+      reason: 'in_progress',
+    });
+    const nullRun = pr(done(T));
+    nullRun.commits.nodes![0]!.commit.checkSuites!.nodes![0]!.checkRuns!.nodes!.push(null);
+    expect(staleness(nullRun, BOT)).toMatchObject({ reason: 'in_progress' });
+    expect(staleness(pr(done(T)), BOT)).toBeNull();
+  });
+
   it('re-judges a check not newer than a dismissal, a label change or an edit', () => {
     const later = at(T, 5_000);
     const dismissal = { __typename: 'ReviewDismissedEvent', createdAt: later, actor: null };

@@ -1,7 +1,48 @@
 /** A repository's open pull requests, a page at a time, for reconciliation (see reconcile.ts). */
-import { FORWARD } from './common.js';
+import { FORWARD, type ForwardPage, type RawActor } from './common.js';
 
 export const RECONCILE_PAGE = 50;
+
+/** A review or event of the timeline (told apart by `__typename`), with when and by whom. */
+export interface RawReconcileItem {
+  __typename: string;
+  submittedAt?: string | null;
+  createdAt?: string;
+  author?: RawActor | null;
+  actor?: RawActor | null;
+}
+
+export interface RawReconcileRun {
+  status: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+export interface RawReconcilePullRequest {
+  number: number;
+  headRefOid: string;
+  lastEditedAt: string | null;
+  commits: {
+    nodes:
+      | ({
+          commit: {
+            oid: string;
+            checkSuites: {
+              nodes:
+                | ({ checkRuns: { nodes: (RawReconcileRun | null)[] | null } | null } | null)[]
+                | null;
+            } | null;
+          };
+        } | null)[]
+      | null;
+  };
+  timelineItems: { nodes: (RawReconcileItem | null)[] | null };
+}
+
+/** Answer to {@link RECONCILE_QUERY} (test/github/queries-types.test.ts checks it against GitHub's schema). */
+export interface ReconcileAnswer {
+  repository: { pullRequests: ForwardPage<RawReconcilePullRequest> } | null;
+}
 
 /**
  * A repository's open PRs, most recently updated first, each with this app's `AI Governance` runs
