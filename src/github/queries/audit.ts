@@ -6,6 +6,7 @@ import {
   GIT_ACTOR,
   aliased,
   inRepository,
+  type HeadCheckRuns,
   type PageInfoForward,
   type RawActor,
   type RawGitActor,
@@ -100,23 +101,8 @@ export interface AuditCheckRun {
   completedAt: string | null;
 }
 
-export interface AuditHeadCommit {
-  nodes:
-    | ({
-        commit: {
-          oid: string;
-          checkSuites: {
-            nodes:
-              | ({
-                  app: { slug: string } | null;
-                  checkRuns: { nodes: (AuditCheckRun | null)[] | null } | null;
-                } | null)[]
-              | null;
-          } | null;
-        };
-      } | null)[]
-    | null;
-}
+/** The merged head's check runs, with the app that made each suite. */
+export type AuditHeadCommit = HeadCheckRuns<{ app: { slug: string } | null }, AuditCheckRun>;
 
 export interface AuditPullRequest {
   number: number;

@@ -31,6 +31,24 @@ export interface ForwardPage<T> {
   nodes: (T | null)[] | null;
 }
 
+/**
+ * A pull request's last commit (`commits(last: 1)`) with the check runs of its check suites:
+ * each suite's own fields are `Suite`, each run's `Run`.
+ */
+export interface HeadCheckRuns<Suite, Run> {
+  nodes:
+    | ({
+        commit: {
+          oid: string;
+          checkSuites: {
+            nodes:
+              ((Suite & { checkRuns: { nodes: (Run | null)[] | null } | null }) | null)[] | null;
+          } | null;
+        };
+      } | null)[]
+    | null;
+}
+
 export interface RawActor {
   __typename: string;
   login: string;

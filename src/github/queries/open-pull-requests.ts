@@ -1,5 +1,5 @@
 /** A repository's open pull requests, a page at a time, for reconciliation (see reconcile.ts). */
-import { FORWARD, type ForwardPage, type RawActor } from './common.js';
+import { FORWARD, type ForwardPage, type HeadCheckRuns, type RawActor } from './common.js';
 
 export const RECONCILE_PAGE = 50;
 
@@ -22,20 +22,8 @@ export interface RawReconcilePullRequest {
   number: number;
   headRefOid: string;
   lastEditedAt: string | null;
-  commits: {
-    nodes:
-      | ({
-          commit: {
-            oid: string;
-            checkSuites: {
-              nodes:
-                | ({ checkRuns: { nodes: (RawReconcileRun | null)[] | null } | null } | null)[]
-                | null;
-            } | null;
-          };
-        } | null)[]
-      | null;
-  };
+  /** The head's runs of the app's check (the query filters the suites by app). */
+  commits: HeadCheckRuns<object, RawReconcileRun>;
   timelineItems: { nodes: (RawReconcileItem | null)[] | null };
 }
 
