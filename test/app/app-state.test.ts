@@ -7,7 +7,7 @@ import { CHECK_NAME, COMMENT_MARKER } from '../../src/model/names.js';
 import { markReadyForReview } from '../../src/fake-github/merged.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { checkRunEvent, pullRequestEvent } from '../../src/fake-github/webhooks.js';
-import type { AppOnFake } from '../support/app-on-fake.js';
+import { plain, type AppOnFake } from '../support/app-on-fake.js';
 import { CLAUDE } from '../support/fixtures.js';
 import { calls, queryOf, sent, variablesOf, writeCalls } from '../support/requests.js';
 import {
@@ -159,15 +159,26 @@ describe('the override label', () => {
   it('applied by someone else changes nothing', async () => {
     state = acme({ policy, teams });
     n = openAiPaymentsPr(state);
-    state.addLabel(REPO, n, 'ai-governance-override', 'alice');
     app = await startApp(state);
+    // As above, the label comes after the app judged the head, so that only who applied it
+    // can refuse it (a label already there when the head was first judged is refused anyway).
+    await app.deliver(pullRequestEvent(state, REPO, n, 'opened'));
+    const run = app.check(REPO, headOf(state, n));
+    const held = { id: run.id, conclusion: run.conclusion, title: run.output.title };
+    expect(held.conclusion).toBe('action_required');
+    state.addLabel(REPO, n, 'ai-governance-override', 'alice');
     await app.deliver(
-      pullRequestEvent(state, REPO, n, 'labeled', { label: 'ai-governance-override' }),
+      pullRequestEvent(state, REPO, n, 'labeled', {
+        label: 'ai-governance-override',
+        sender: 'alice',
+      }),
     );
 
     const check = app.check(REPO, headOf(state, n));
-    expect(check.conclusion).toBe('action_required');
-    expect(check.output.summary).toContain('not accepted');
+    expect({ id: check.id, conclusion: check.conclusion, title: check.output.title }).toEqual(held);
+    expect(plain(check.output.summary!)).toContain(
+      'applied by @alice, not accepted. @alice applied the label but is not allowed to override',
+    );
   });
 });
 
