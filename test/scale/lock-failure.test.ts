@@ -14,8 +14,8 @@ import { LockTimeoutError, RedisLock } from '../../src/scale/redis-lock.js';
 import { freePort, newFakeState, probotOnFake } from '../support/app-on-fake.js';
 import {
   addPaymentsOrg,
-  DEVELOPER,
   openAiPullRequest,
+  openHumanPullRequest,
   paymentsPolicy,
   REPO,
 } from '../support/fixtures.js';
@@ -65,12 +65,7 @@ describe('a lock that cannot be taken', () => {
   });
 
   it('replaces a passing check with a failing one when Redis is down', async () => {
-    const number = state.openPullRequest(REPO, {
-      author: DEVELOPER,
-      title: 'Docs',
-      commits: [{ message: 'Docs' }],
-      files: ['README.md'],
-    }).number;
+    const number = openHumanPullRequest(state);
     const pr = state.requirePull(REPO, number);
     await probot(
       new (class implements KeyedLock {

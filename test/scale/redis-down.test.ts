@@ -16,7 +16,12 @@ import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.j
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent, sendWebhook } from '../../src/fake-github/webhooks.js';
 import { newFakeState, WEBHOOK_SECRET } from '../support/app-on-fake.js';
-import { addPaymentsOrg, DEVELOPER, openAiPullRequest, REPO } from '../support/fixtures.js';
+import {
+  addPaymentsOrg,
+  openAiPullRequest,
+  openHumanPullRequest,
+  REPO,
+} from '../support/fixtures.js';
 import {
   appProcessEnv,
   requireBuiltApp,
@@ -66,12 +71,7 @@ describe('the app when Redis stops', () => {
   }
 
   it('still writes a failing check on the commit, through a path that does not use Redis', async () => {
-    const docs = state.openPullRequest(REPO, {
-      author: DEVELOPER,
-      title: 'Docs',
-      commits: [{ message: 'Docs' }],
-      files: ['README.md'],
-    });
+    const docs = state.requirePull(REPO, openHumanPullRequest(state));
     // While Redis is up: a normal evaluation, which passes.
     const first = await sendWebhook(
       url,

@@ -80,6 +80,20 @@ export function openAiPullRequest(
   }).number;
 }
 
+/** A human pull request by {@link DEVELOPER} (no AI evidence), on `files`; returns its number. */
+export function openHumanPullRequest(
+  state: FakeGitHubState,
+  files: string[] = ['README.md'],
+  repo = REPO,
+): number {
+  return state.openPullRequest(repo, {
+    author: DEVELOPER,
+    title: 'Docs',
+    commits: [{ message: 'Docs' }],
+    files,
+  }).number;
+}
+
 /**
  * A plain repository, `acme/api` (no policy), with one human pull request, #1, by `dana`: what
  * the tests of GitHub's deliveries send events about. Returns the repository's full name.
