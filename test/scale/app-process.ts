@@ -32,7 +32,9 @@ export function requireBuiltApp(): void {
 
 /**
  * The settings of an app process on `fake`, with its locks and throttling in the Redis at
- * `redisUrl`, signed by {@link appKeys}, logging JSON at `warn` and above.
+ * `redisUrl`, signed by {@link appKeys}, logging JSON at `warn` and above. No redelivery or
+ * reconciliation round: the start-up round (10 s in) would ask GitHub for past deliveries and
+ * open pull requests, and hold a lock of its own, in the middle of a test that counts both.
  */
 export function appProcessEnv(
   state: FakeGitHubState,
@@ -49,6 +51,8 @@ export function appProcessEnv(
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
     NODE_ENV: 'production',
+    REDELIVERY_INTERVAL: 'off',
+    RECONCILE_ON_START: 'false',
   };
 }
 
