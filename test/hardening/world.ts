@@ -19,28 +19,11 @@ import {
   type LogLine,
 } from '../support/app-on-fake.js';
 import { ORG, REPO } from '../support/fixtures.js';
+// The app tests' payments policy and teams: the same rules are attacked here.
+import { PAYMENTS_POLICY, TEAMS } from '../app/scenario.js';
 
-export { ORG, REPO };
+export { ORG, REPO, PAYMENTS_POLICY, TEAMS };
 export const R = `/repos/${REPO}`;
-
-export const PAYMENTS_POLICY = `version: 1
-critical_paths:
-  - name: payments
-    paths: ["services/payments/**"]
-    exclude: ["**/*.md"]
-    approvals: 2
-    reviewers:
-      teams: [payments-seniors]
-policy_file:
-  approvals: 1
-  reviewers:
-    teams: [platform-leads]
-`;
-
-export const TEAMS: Record<string, string[]> = {
-  'payments-seniors': ['carol', 'dave', 'erin'],
-  'platform-leads': ['paula'],
-};
 
 export const CLAUDE_TRAILER = 'Co-Authored-By: Claude <noreply@anthropic.com>';
 
