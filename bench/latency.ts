@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import { Probot } from 'probot';
 import { aiGovernance } from '../src/app.js';
 import type { PullRequestShape } from '../src/fake-github/generate.js';
+import { freePort } from '../src/fake-github/ports.js';
 import { sendWebhook, type WebhookDelivery } from '../src/fake-github/webhooks.js';
 import type { StatsAnswer } from './fake-process.js';
 import { FakeProcess, UnpacedOctokit } from './harness.js';
@@ -201,17 +202,6 @@ async function storm(l: Local): Promise<{ row: Row; wallMs: number; written: num
 
 // ---------------------------------------------------------------------------------------------
 // Two instances sharing Redis
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

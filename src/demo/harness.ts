@@ -5,10 +5,10 @@
  */
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { pino, type Level } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { aiGovernance } from '../app.js';
+import { freePort } from '../fake-github/ports.js';
 import { startFakeGitHub, type FakeGitHub } from '../fake-github/server.js';
 import type { FakeGitHubState } from '../fake-github/state.js';
 import { sendWebhook, type WebhookDelivery } from '../fake-github/webhooks.js';
@@ -38,17 +38,6 @@ export function throwawayKeys(): { privateKey: string; publicKey: string } {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

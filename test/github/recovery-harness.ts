@@ -15,8 +15,8 @@ import {
 } from '../../src/fake-github/webhooks.js';
 import { CHECK_NAME } from '../../src/model/names.js';
 import { expect } from 'vitest';
+import { freePort } from '../../src/fake-github/ports.js';
 import {
-  freePort,
   newFakeState,
   startAppOnFake,
   WEBHOOK_SECRET,

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../../src/fake-github/server.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
-import { appKeys, freePort, WEBHOOK_SECRET } from '../support/app-on-fake.js';
+import { freePort } from '../../src/fake-github/ports.js';
+import { appKeys, WEBHOOK_SECRET } from '../support/app-on-fake.js';
 import { ROOT } from '../support/fixtures.js';
 import { waitForPort } from './redis-server.js';
 

@@ -11,7 +11,8 @@ import { startFakeGitHub, type FakeGitHub } from '../../src/fake-github/server.j
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import { pullRequestEvent } from '../../src/fake-github/webhooks.js';
 import { LockTimeoutError, RedisLock } from '../../src/scale/redis-lock.js';
-import { freePort, newFakeState, probotOnFake } from '../support/app-on-fake.js';
+import { freePort } from '../../src/fake-github/ports.js';
+import { newFakeState, probotOnFake } from '../support/app-on-fake.js';
 import {
   addPaymentsOrg,
   openAiPullRequest,

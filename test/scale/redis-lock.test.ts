@@ -13,7 +13,7 @@ import {
   RedisLock,
   type LockLog,
 } from '../../src/scale/redis-lock.js';
-import { freePort } from '../support/app-on-fake.js';
+import { freePort } from '../../src/fake-github/ports.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
-import { freePort } from '../support/app-on-fake.js';
+import { freePort } from '../../src/fake-github/ports.js';
 
 export interface RedisServer {
   url: string;

@@ -1,6 +1,7 @@
 /** `GET /healthz` on the app `npm start` runs: up, and whether its Redis answers. */
 import { describe, expect, it } from 'vitest';
-import { appKeys, freePort } from '../support/app-on-fake.js';
+import { freePort } from '../../src/fake-github/ports.js';
+import { appKeys } from '../support/app-on-fake.js';
 import { startRedisServer } from '../scale/redis-server.js';
 import { folderPerTest, npmStart } from './npm-start.js';
 

@@ -13,7 +13,8 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSetupServer } from '../../src/setup/server.js';
 import { DEFAULT_WEBHOOK_PATH, hookTarget } from '../../src/setup/manifest.js';
-import { appKeys, freePort } from '../support/app-on-fake.js';
+import { freePort } from '../../src/fake-github/ports.js';
+import { appKeys } from '../support/app-on-fake.js';
 import { ROOT } from '../support/fixtures.js';
 import { folderPerTest, npmStart } from './npm-start.js';
 

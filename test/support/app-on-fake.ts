@@ -8,7 +8,6 @@
  * state, and reads what the app wrote back from the state and from `fake.stats`.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { expect } from 'vitest';
@@ -20,23 +19,12 @@ import {
   type FakeGitHub,
   type StartOptions,
 } from '../../src/fake-github/server.js';
+import { freePort } from '../../src/fake-github/ports.js';
 import { FakeGitHubState } from '../../src/fake-github/state.js';
 import type { FakeCheckRun, StateOptions } from '../../src/fake-github/model.js';
 import { sendWebhook, type WebhookDelivery } from '../../src/fake-github/webhooks.js';
 
 export const WEBHOOK_SECRET = 'fake-webhook-secret';
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let keys: { privateKey: string; publicKey: string } | null = null;
 
