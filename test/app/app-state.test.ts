@@ -20,6 +20,7 @@ import {
   acme,
   headOf,
   openAiPaymentsPr,
+  otherAppsRun,
   startApp,
 } from './scenario.js';
 
@@ -114,19 +115,7 @@ describe('the app’s identity', () => {
 
   it('tells its own check runs from another app’s after reading it', async () => {
     // Another app's run that happens to use the same check name, re-run.
-    const other = state.createCheckRun(REPO, {
-      name: CHECK_NAME,
-      headSha: headOf(state, n),
-      status: 'completed',
-      conclusion: 'success',
-      completedAt: null,
-      output: { title: 'Fine', summary: 'Fine', text: null },
-      annotations: [],
-      actions: [],
-      appId: 99,
-      externalId: '',
-      detailsUrl: null,
-    });
+    const other = otherAppsRun(state, n, CHECK_NAME, 99);
     app = await startApp(state, { identity: undefined });
     await app.deliver(checkRunEvent(state, REPO, other.id, 'rerequested'));
     expect(calls(app.fake)).toEqual(['GET /app']);

@@ -6,7 +6,7 @@
  * each request's body kept so a test can check what was sent).
  */
 import { POLICY_PATH } from '../../src/model/names.js';
-import type { FileSpec } from '../../src/fake-github/model.js';
+import type { FakeCheckRun, FileSpec } from '../../src/fake-github/model.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
 import type { AppOptions } from '../../src/app.js';
 import {
@@ -121,6 +121,28 @@ export function openAiPr(state: FakeGitHubState, files: FileSpec[], message: str
 /** The head commit of PR `number`. */
 export function headOf(state: FakeGitHubState, number: number): string {
   return state.requirePull(REPO, number).headSha;
+}
+
+/** A completed, successful run named `name` of another app (`appId`) on PR `number`'s head. */
+export function otherAppsRun(
+  state: FakeGitHubState,
+  number: number,
+  name: string,
+  appId = 2,
+): FakeCheckRun {
+  return state.createCheckRun(REPO, {
+    name,
+    headSha: headOf(state, number),
+    status: 'completed',
+    conclusion: 'success',
+    completedAt: null,
+    output: { title: 'Fine', summary: 'Fine', text: null },
+    annotations: [],
+    actions: [],
+    appId,
+    externalId: '',
+    detailsUrl: null,
+  });
 }
 
 /**

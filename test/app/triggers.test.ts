@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHECK_NAME } from '../../src/model/names.js';
 import type { FakeGitHubState } from '../../src/fake-github/state.js';
-import type { FakeCheckRun } from '../../src/fake-github/model.js';
 import {
   checkRunEvent,
   checkSuiteEvent,
@@ -25,6 +24,7 @@ import {
   acme,
   headOf,
   openAiPaymentsPr,
+  otherAppsRun,
   startApp,
 } from './scenario.js';
 
@@ -50,23 +50,6 @@ async function openedThenApprovedQuietly(): Promise<number> {
 /** The id of the app's audit comment on the PR. */
 function commentId(): number {
   return state.requirePull(REPO, n).comments.find((c) => c.viaApp)!.id;
-}
-
-/** A completed run of another app (id 2) on the PR's head. */
-function otherAppsRun(name: string): FakeCheckRun {
-  return state.createCheckRun(REPO, {
-    name,
-    headSha: headOf(state, n),
-    status: 'completed',
-    conclusion: 'success',
-    completedAt: null,
-    output: { title: 'Fine', summary: 'Fine', text: null },
-    annotations: [],
-    actions: [],
-    appId: 2,
-    externalId: '',
-    detailsUrl: null,
-  });
 }
 
 describe('check_run', () => {
@@ -108,8 +91,8 @@ describe('check_run', () => {
   it('a re-run of another app’s check run is ignored', async () => {
     await openedThenApprovedQuietly();
     // Another app's run, and another app's run that happens to use our check name.
-    const other = otherAppsRun('CI');
-    const impostor = otherAppsRun(CHECK_NAME);
+    const other = otherAppsRun(state, n, 'CI');
+    const impostor = otherAppsRun(state, n, CHECK_NAME);
     app.fake.stats.reset();
     for (const run of [other, impostor]) {
       expect(await app.send(checkRunEvent(state, REPO, run.id, 'rerequested'))).toBe(200);
