@@ -1,5 +1,5 @@
 import { detectAi } from '../detect/detect.js';
-import { compilePathMatcher, type PathMatcher } from '../policy/globs.js';
+import { compileRulesMatcher, type RulesMatcher } from '../policy/globs.js';
 import { POLICY_PATH } from '../model/names.js';
 import { type Policy, type PolicyLayerName, type Reviewers } from '../model/policy.js';
 import {
@@ -39,13 +39,13 @@ interface Needed {
   reviewers: Reviewers;
 }
 
-const compiled = new WeakMap<Policy, PathMatcher[]>();
+const compiled = new WeakMap<Policy, RulesMatcher>();
 
-/** Each critical rule's matcher, compiled once per policy object. */
-function ruleMatchers(policy: Policy): PathMatcher[] {
+/** One matcher for all critical rules, compiled once per policy object. */
+function rulesMatcher(policy: Policy): RulesMatcher {
   let m = compiled.get(policy);
   if (!m) {
-    m = policy.critical_paths.map((r) => compilePathMatcher(r.paths, r.exclude));
+    m = compileRulesMatcher(policy.critical_paths);
     compiled.set(policy, m);
   }
   return m;
@@ -124,15 +124,15 @@ function requirementsFor(
 ): Needed[] {
   const needed: Needed[] = [];
   if (aiAssisted || policy.apply_to_human_prs) {
-    const matchers = ruleMatchers(policy);
-    // File by file, then rule by rule: each matcher reuses its split of the path it saw last.
+    const matchingRules = rulesMatcher(policy);
+    // One lookup per path for all rules; a renamed file is under a rule if either name is.
     const byRule: string[][] = policy.critical_paths.map(() => []);
     for (const f of facts.files) {
-      for (let i = 0; i < matchers.length; i++) {
-        const matches = matchers[i]!;
-        if (matches(f.path) || (f.previousPath !== undefined && matches(f.previousPath))) {
-          byRule[i]!.push(f.path);
-        }
+      const rules = matchingRules(f.path);
+      for (const i of rules) byRule[i]!.push(f.path);
+      if (f.previousPath === undefined) continue;
+      for (const i of matchingRules(f.previousPath)) {
+        if (!rules.includes(i)) byRule[i]!.push(f.path);
       }
     }
     policy.critical_paths.forEach((rule, i) => {

@@ -1,5 +1,6 @@
 /**
- * The path matcher of critical-path rules: include and exclude globs compiled once per policy.
+ * The path matchers of critical-path rules: include and exclude globs compiled once per policy,
+ * every rule's globs filed together so that one lookup per path says which rules match it.
  *
  * Patterns mean what `minimatch(path, pattern, { dot: true })` says, for the globs that
  * {@link globProblem} accepts. Brace expansion is minimatch's (a string rewrite, bounded by the
@@ -12,7 +13,7 @@
 import { braceExpand, Minimatch } from 'minimatch';
 import { globProblem } from './issues.js';
 import { PATH_OPTIONS } from './options.js';
-import { lowerSegment, matchSteps, parseSegment, scan, type Token } from './segment.js';
+import { GLOBSTAR, matchSteps, partsOf, sectionAt, type Part } from './parts.js';
 
 export { matchSteps };
 
@@ -21,23 +22,20 @@ export interface PathMatcher {
   (path: string): boolean;
 }
 
-/** A compiled test for one path segment, as plain data so that one function runs them all. */
-type SegmentTest =
-  | { kind: 'affix'; prefix: string; suffix: string; min: number }
-  | {
-      kind: 'scan';
-      tokens: Token[];
-      fixed: number;
-      hasStar: boolean;
-      prefix: string;
-      suffix: string;
-    };
+/** The globs of one rule: a path matches the rule when some `paths` glob and no `exclude` does. */
+export interface RuleGlobs {
+  paths: readonly string[];
+  exclude: readonly string[];
+}
 
-/** A `**` segment: any number of directories. */
-const GLOBSTAR = Symbol('**');
-type Part = string | SegmentTest | typeof GLOBSTAR;
+/** Called with a repository-relative path; the indices of the rules that apply, ascending. */
+export interface RulesMatcher {
+  (path: string): number[];
+}
 
 interface Alternative {
+  /** The rule whose glob this alternative comes from. */
+  rule: number;
   /** Path segments in order; strings match exactly. */
   parts: Part[];
   /** Leading literal parts, already compared by the trie walk that found this alternative. */
@@ -55,150 +53,80 @@ interface TrieNode {
   children: Map<string, TrieNode>;
 }
 
+/** The include (or the exclude) globs of every rule, filed together. */
 interface CompiledSet {
-  /** Patterns without wildcards, as whole paths. */
-  exact: Set<string>;
+  /** Patterns without wildcards, as whole paths, with the rules they come from. */
+  exact: Map<string, number[]>;
   root: TrieNode;
   // Alternatives that start with a wildcard but contain a literal segment (such as `migrations`
   // in `**/migrations/**`), filed under that segment: only paths that contain it try them.
   bySegment: Map<string, Alternative[]>;
   /** Counts lookups, for {@link Alternative.stamp}. */
   lookups: number;
-  /** minimatch itself, for paths that no Git tree can hold. */
-  fallback: Minimatch[];
+  /** minimatch itself, rule by rule, for paths that no Git tree can hold. */
+  fallback: Minimatch[][];
 }
 
-const literalText = (tokens: Token[]): string =>
-  tokens.map((t) => String.fromCharCode((t as { code: number }).code)).join('');
-
-/** Prepares the wildcard scan of one segment glob (see {@link scan}). */
-function scanTest(tokens: Token[]): SegmentTest {
-  const fixed = tokens.filter((t) => t.kind !== 'star').length;
-  let p = 0;
-  while (p < tokens.length && tokens[p]!.kind === 'char') p++;
-  let q = tokens.length;
-  while (q > p && tokens[q - 1]!.kind === 'char') q--;
-  return {
-    kind: 'scan',
-    tokens,
-    fixed,
-    hasStar: fixed !== tokens.length,
-    prefix: literalText(tokens.slice(0, p)),
-    suffix: literalText(tokens.slice(q)),
-  };
-}
-
-/**
- * Steps the matchers have taken: one per character compared by the segment scanner, one per
- * segment placement tried between globstars. Tests read it to prove the time bound.
-/**
- * A test for one wildcard path segment. `pre*suf` (the common case) becomes two string
- * comparisons; other wildcard segments are scanned after cheap checks on length and on the literal
- * text at both ends.
- */
-function segmentTest(glob: string): SegmentTest {
-  const tokens = lowerSegment(parseSegment(glob), false, false);
-  const stars = tokens.filter((t) => t.kind === 'star').length;
-  const simple = tokens.every((t) => t.kind === 'star' || t.kind === 'char');
-  if (simple && stars === 1) {
-    const star = tokens.findIndex((t) => t.kind === 'star');
-    const prefix = literalText(tokens.slice(0, star));
-    const suffix = literalText(tokens.slice(star + 1));
-    return { kind: 'affix', prefix, suffix, min: Math.max(prefix.length + suffix.length, 1) };
-  }
-  return scanTest(tokens);
-}
-
-function testSegment(t: SegmentTest, s: string): boolean {
-  switch (t.kind) {
-    case 'affix':
-      return s.length >= t.min && s.startsWith(t.prefix) && s.endsWith(t.suffix);
-    case 'scan':
-      if (t.hasStar ? s.length < t.fixed : s.length !== t.fixed) return false;
-      if (!s.startsWith(t.prefix) || !s.endsWith(t.suffix)) return false;
-      return scan(t.tokens, s);
-  }
-}
-
-/**
- * The segments of one brace-expanded alternative (of a pattern that passed {@link globProblem}):
- * `**` is a globstar (several in a row are one, as in minimatch), a segment with `*`, `?` or a
- * class is a wildcard test, any other is compared as it is.
- */
-function partsOf(alternative: string): Part[] {
-  const parts: Part[] = [];
-  for (const segment of alternative.split('/')) {
-    if (segment === '**') {
-      if (parts[parts.length - 1] !== GLOBSTAR) parts.push(GLOBSTAR);
-    } else if (/[*?[]/.test(segment)) {
-      parts.push(segmentTest(segment));
-    } else {
-      parts.push(segment);
-    }
-  }
-  return parts;
-}
-
-function compileSet(patterns: readonly string[]): CompiledSet {
+function compileSet(patternsByRule: readonly (readonly string[])[]): CompiledSet {
   const set: CompiledSet = {
-    exact: new Set(),
+    exact: new Map(),
     root: { alternatives: [], children: new Map() },
     bySegment: new Map(),
     lookups: 0,
     fallback: [],
   };
-  for (const pattern of patterns) {
-    const problem = globProblem(pattern);
-    if (problem) throw new Error(`invalid path glob \`${pattern}\`: ${problem}`);
-    set.fallback.push(new Minimatch(pattern, PATH_OPTIONS));
-    for (const alternative of braceExpand(pattern, PATH_OPTIONS)) {
-      const parts = partsOf(alternative);
-      if (parts.every((p) => typeof p === 'string')) {
-        set.exact.add(parts.join('/'));
-        continue;
-      }
-      let node = set.root;
-      let prefix = 0;
-      for (const part of parts) {
-        if (typeof part !== 'string') break;
-        prefix++;
-        let child = node.children.get(part);
-        if (!child) {
-          child = { alternatives: [], children: new Map() };
-          node.children.set(part, child);
-        }
-        node = child;
-      }
-      const alt: Alternative = {
-        parts,
-        prefix,
-        firstGs: parts.indexOf(GLOBSTAR),
-        lastGs: parts.lastIndexOf(GLOBSTAR),
-        stamp: 0,
-      };
-      const literal = parts.findLast((p): p is string => typeof p === 'string');
-      if (prefix === 0 && literal !== undefined) {
-        const list = set.bySegment.get(literal);
-        if (list) list.push(alt);
-        else set.bySegment.set(literal, [alt]);
-      } else {
-        node.alternatives.push(alt);
+  patternsByRule.forEach((patterns, rule) => {
+    const fallback: Minimatch[] = [];
+    set.fallback.push(fallback);
+    for (const pattern of patterns) {
+      const problem = globProblem(pattern);
+      if (problem) throw new Error(`invalid path glob \`${pattern}\`: ${problem}`);
+      fallback.push(new Minimatch(pattern, PATH_OPTIONS));
+      for (const alternative of braceExpand(pattern, PATH_OPTIONS)) {
+        fileAlternative(set, rule, partsOf(alternative));
       }
     }
-  }
+  });
   return set;
 }
 
-function partMatches(part: Part, segment: string): boolean {
-  return typeof part === 'string' ? part === segment : testSegment(part as SegmentTest, segment);
-}
-
-/** Matches `parts[from, to)` (no globstar inside) at `segs[at ...]`. */
-function sectionAt(parts: Part[], from: number, to: number, segs: string[], at: number): boolean {
-  for (let k = from; k < to; k++) {
-    if (!partMatches(parts[k]!, segs[at + k - from]!)) return false;
+/** Files one alternative: as an exact path, under its leading literals, or under a literal. */
+function fileAlternative(set: CompiledSet, rule: number, parts: Part[]): void {
+  if (parts.every((p) => typeof p === 'string')) {
+    const path = parts.join('/');
+    const rules = set.exact.get(path);
+    if (!rules) set.exact.set(path, [rule]);
+    else if (!rules.includes(rule)) rules.push(rule);
+    return;
   }
-  return true;
+  let node = set.root;
+  let prefix = 0;
+  for (const part of parts) {
+    if (typeof part !== 'string') break;
+    prefix++;
+    let child = node.children.get(part);
+    if (!child) {
+      child = { alternatives: [], children: new Map() };
+      node.children.set(part, child);
+    }
+    node = child;
+  }
+  const alt: Alternative = {
+    rule,
+    parts,
+    prefix,
+    firstGs: parts.indexOf(GLOBSTAR),
+    lastGs: parts.lastIndexOf(GLOBSTAR),
+    stamp: 0,
+  };
+  const literal = parts.findLast((p): p is string => typeof p === 'string');
+  if (prefix === 0 && literal !== undefined) {
+    const list = set.bySegment.get(literal);
+    if (list) list.push(alt);
+    else set.bySegment.set(literal, [alt]);
+  } else {
+    node.alternatives.push(alt);
+  }
 }
 
 function alternativeMatches(alt: Alternative, segs: string[]): boolean {
@@ -238,11 +166,54 @@ function isTreePath(segs: string[]): boolean {
   return true;
 }
 
-function setMatches(set: CompiledSet, path: string, segs: string[]): boolean {
-  if (set.exact.has(path)) return true;
+/** What one lookup changes: marks of rules, from one value to another. */
+interface Lookup {
+  segs: string[];
+  marks: Uint8Array;
+  from: number;
+  to: number;
+}
+
+/** Tries alternatives whose rule is still marked `from`; returns how many rules it marked. */
+function tryAlternatives(list: Alternative[], l: Lookup, stamp: number): number {
+  let marked = 0;
+  for (const alt of list) {
+    if (stamp !== 0) {
+      if (alt.stamp === stamp) continue;
+      alt.stamp = stamp;
+    }
+    if (l.marks[alt.rule] === l.from && alternativeMatches(alt, l.segs)) {
+      l.marks[alt.rule] = l.to;
+      marked++;
+    }
+  }
+  return marked;
+}
+
+/**
+ * One lookup of a path in a set: each rule whose mark is `from` and one of whose globs in the set
+ * matches the path is marked `to`. Rules marked otherwise are not tried; the lookup stops once
+ * `pending` rules have been marked. Returns how many were.
+ */
+function markRules(set: CompiledSet, path: string, l: Lookup, pending: number): number {
+  let marked = 0;
+  const exact = set.exact.get(path);
+  if (exact) {
+    for (const rule of exact) {
+      if (l.marks[rule] === l.from) {
+        l.marks[rule] = l.to;
+        marked++;
+      }
+    }
+    if (marked === pending) return marked;
+  }
+  const { segs } = l;
   let node: TrieNode | undefined = set.root;
   for (let i = 0; node; i++) {
-    for (const alt of node.alternatives) if (alternativeMatches(alt, segs)) return true;
+    if (node.alternatives.length > 0) {
+      marked += tryAlternatives(node.alternatives, l, 0);
+      if (marked === pending) return marked;
+    }
     if (i >= segs.length) break;
     node = node.children.get(segs[i]!);
   }
@@ -251,26 +222,67 @@ function setMatches(set: CompiledSet, path: string, segs: string[]): boolean {
     for (const seg of segs) {
       const list = set.bySegment.get(seg);
       if (!list) continue;
-      for (const alt of list) {
-        if (alt.stamp === stamp) continue;
-        alt.stamp = stamp;
-        if (alternativeMatches(alt, segs)) return true;
-      }
+      marked += tryAlternatives(list, l, stamp);
+      if (marked === pending) return marked;
     }
   }
-  return false;
+  return marked;
 }
 
-// Policies usually compile one matcher per rule and ask each about the same path in turn: keep the
-// last split. The array is never changed by the matchers.
-let lastPath = '';
-let lastSegments: string[] = [''];
-function segmentsOf(path: string): string[] {
-  if (path !== lastPath) {
-    lastPath = path;
-    lastSegments = path.split('/');
-  }
-  return lastSegments;
+// What a path's marks mean after a lookup.
+const NONE = 0;
+const INCLUDED = 1;
+const EXCLUDED = 2;
+
+/**
+ * Compiles every rule's globs once. The returned function splits a path once, looks it up once in
+ * the include globs of all rules and then once in the exclude globs of the rules it matched, and
+ * leaves each rule's answer in `marks` (`INCLUDED` when the rule applies); it returns how many do.
+ */
+function compileMarks(rules: readonly RuleGlobs[]): {
+  marks: Uint8Array;
+  lookUp: (path: string) => number;
+} {
+  const inc = compileSet(rules.map((r) => r.paths));
+  const exc = compileSet(rules.map((r) => r.exclude));
+  const marks = new Uint8Array(rules.length);
+  const lookUp = (path: string): number => {
+    marks.fill(NONE);
+    const segs = path.split('/');
+    if (!isTreePath(segs)) {
+      // Not a path a Git tree can hold: let minimatch answer exactly.
+      let included = 0;
+      inc.fallback.forEach((mms, rule) => {
+        const matches = (mm: Minimatch) => mm.match(path);
+        if (mms.some(matches) && !exc.fallback[rule]!.some(matches)) {
+          marks[rule] = INCLUDED;
+          included++;
+        }
+      });
+      return included;
+    }
+    const l: Lookup = { segs, marks, from: NONE, to: INCLUDED };
+    const included = markRules(inc, path, l, rules.length);
+    if (included === 0) return 0;
+    l.from = INCLUDED;
+    l.to = EXCLUDED;
+    return included - markRules(exc, path, l, included);
+  };
+  return { marks, lookUp };
+}
+
+/**
+ * One matcher for several rules: a path is looked up once for all of them. Throws when a pattern
+ * fails {@link globProblem}: validated policies never contain one.
+ */
+export function compileRulesMatcher(rules: readonly RuleGlobs[]): RulesMatcher {
+  const { marks, lookUp } = compileMarks(rules);
+  return (path: string) => {
+    const out: number[] = [];
+    if (lookUp(path) === 0) return out;
+    for (let rule = 0; rule < marks.length; rule++) if (marks[rule] === INCLUDED) out.push(rule);
+    return out;
+  };
 }
 
 /**
@@ -278,20 +290,12 @@ function segmentsOf(path: string): string[] {
  * no exclude glob does. Throws when a pattern fails {@link globProblem}: validated policies never
  * contain one.
  */
-export function compilePathMatcher(include: string[], exclude: string[]): PathMatcher {
-  const inc = compileSet(include);
-  const exc = compileSet(exclude);
-  const empty = exc.exact.size === 0 && exc.fallback.length === 0;
-  return (path: string) => {
-    const segs = segmentsOf(path);
-    if (!isTreePath(segs)) {
-      // Not a path a Git tree can hold: let minimatch answer exactly.
-      return (
-        inc.fallback.some((mm) => mm.match(path)) && !exc.fallback.some((mm) => mm.match(path))
-      );
-    }
-    return setMatches(inc, path, segs) && (empty || !setMatches(exc, path, segs));
-  };
+export function compilePathMatcher(
+  include: readonly string[],
+  exclude: readonly string[],
+): PathMatcher {
+  const { lookUp } = compileMarks([{ paths: include, exclude }]);
+  return (path: string) => lookUp(path) > 0;
 }
 
 /** How many of `paths` the matcher accepts: the unit of work the matcher benchmark times. */

@@ -10,4 +10,12 @@ export {
   identityGlobProblem,
   type GlobIssue,
 } from '../glob/issues.js';
-export { compilePathMatcher, countMatches, matchSteps, type PathMatcher } from '../glob/paths.js';
+export {
+  compilePathMatcher,
+  compileRulesMatcher,
+  countMatches,
+  matchSteps,
+  type PathMatcher,
+  type RuleGlobs,
+  type RulesMatcher,
+} from '../glob/paths.js';
